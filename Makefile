@@ -1,0 +1,90 @@
+# CAL Portal. `make run` serves the demo network; `make test` runs every test.
+# Both work on a machine with no PostgreSQL or Redis: the portal starts embedded ones.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help install venv assets messages run serve migrate seed test test-fast lint format \
+	browser stop-services clean docker-up
+
+help:
+	@echo "make run     install everything, migrate, load the demo network and serve it on http://$(HOST):$(PORT)"
+	@echo "make test    run the whole test suite (embedded PostgreSQL unless DATABASE_URL is set)"
+	@echo "make lint    ruff, import contracts, mypy, missing migrations"
+
+# --- Installation -------------------------------------------------------------
+
+$(BIN)/activate:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/.built: node_modules/.installed scripts/build_assets.mjs
+	node scripts/build_assets.mjs
+	@touch $@
+
+assets: static/vendor/.built
+
+messages: venv
+	$(MANAGE) compile_catalogues
+
+install: venv assets messages
+
+# --- Running ------------------------------------------------------------------
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: seed
+	$(MANAGE) run_portal --host $(HOST) --port $(PORT)
+
+stop-services: venv
+	$(PY) -m cal_portal.embedded stop .data
+
+# --- Quality ------------------------------------------------------------------
+
+# Browser tests drive Debian's chromium; it is installed here when missing (root) or named.
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = "0" ]; then apt-get install -y --no-install-recommends chromium >/dev/null; \
+		else echo "Install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM=/path"; exit 1; fi; \
+	fi
+
+test: install browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy cal_portal centres partnerships diagnosis network
+	DJANGO_SETTINGS_MODULE=cal_portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cal_portal.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+	DJANGO_SETTINGS_MODULE=cal_portal.settings.test $(MANAGE) check_catalogues
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

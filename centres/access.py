@@ -1,0 +1,127 @@
+"""Who may see and edit what. Every view, admin and API queryset asks this module.
+
+Roles are Django groups (city staff, network animator, standing team); operator
+access follows the grant agreement: a user is a member of an organisation, and the
+organisation operates a centre while its ``OperatorTerm`` is current. Querysets are
+filtered here, so another centre's record is a 404, never a 403 that leaks its existence.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from centres.models import Centre, OperatorTerm, Organization
+
+CITY_GROUP = "city"
+ANIMATOR_GROUP = "network-animator"
+TEAM_GROUP = "standing-team"
+ROLE_GROUPS = (CITY_GROUP, ANIMATOR_GROUP, TEAM_GROUP)
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+def _groups(user: UserLike) -> frozenset[str]:
+    """The user's role groups, read once per user object (one query per request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_cal_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        user._cal_groups = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_city_staff(user: UserLike) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(getattr(user, "is_staff", False)) and CITY_GROUP in _groups(user)
+
+
+def is_network_animator(user: UserLike) -> bool:
+    return ANIMATOR_GROUP in _groups(user)
+
+
+def is_team_member(user: UserLike) -> bool:
+    return TEAM_GROUP in _groups(user)
+
+
+def can_view_network(user: UserLike) -> bool:
+    """The network dashboard: the animator, the standing team and city staff."""
+    return is_city_staff(user) or is_network_animator(user) or is_team_member(user)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def current_term_q(prefix: str = "", on: date | None = None) -> Q:
+    """Filter for operator terms current on ``on`` (today by default)."""
+    on = on or today()
+    return Q(**{f"{prefix}start__lte": on}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on})
+    )
+
+
+def operator_organizations(user: UserLike) -> QuerySet[Organization]:
+    """Organisations the user works for."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user)
+
+
+def is_operator(user: UserLike) -> bool:
+    """An operator user: works for an organisation with a current term."""
+    return not is_city_staff(user) and editable_centres(user).exists()
+
+
+def editable_centres(user: UserLike) -> QuerySet[Centre]:
+    """Centres whose data the user may change: all for city staff; for an operator,
+    the centres their organisation operates under a current term."""
+    if is_city_staff(user):
+        return Centre.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Centre.objects.none()
+    term_ids = OperatorTerm.objects.filter(current_term_q(), organization__memberships__user=user).values(
+        "centre_id"
+    )
+    return Centre.objects.filter(pk__in=term_ids)
+
+
+def can_edit_centre(user: UserLike, centre: Centre) -> bool:
+    return editable_centres(user).filter(pk=centre.pk).exists()
+
+
+def visible_operator_terms(user: UserLike) -> QuerySet[OperatorTerm]:
+    """Grant agreements: city staff, the animator and the standing team see all;
+    an operator sees the terms of their own organisations."""
+    if can_view_network(user):
+        return OperatorTerm.objects.all()
+    return OperatorTerm.objects.filter(organization__in=operator_organizations(user))
+
+
+def visible_organizations(user: UserLike) -> QuerySet[Organization]:
+    """The organisation registry is for signed-in users (it holds contact details)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organization.objects.none()
+    return Organization.objects.all()
+
+
+def can_manage_registry(user: UserLike) -> bool:
+    """Creating and changing organisations, terms and memberships is city staff's work."""
+    return is_city_staff(user)
+
+
+def roles(user: UserLike) -> list[str]:
+    """Role names for `/api/v1/me/` and the navigation."""
+    result = [name for name in ROLE_GROUPS if name in _groups(user)]
+    if is_city_staff(user) and CITY_GROUP not in result:
+        result.insert(0, CITY_GROUP)
+    if is_operator(user):
+        result.append("operator")
+    return result

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from centres.api import views
+
+router = DefaultRouter()
+router.register("osiedla", views.OsiedleViewSet, basename="osiedle")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("centres", views.CentreViewSet, basename="centre")
+router.register("operator-terms", views.OperatorTermViewSet, basename="operator-term")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenApi.as_view(), name="auth-token"),
+    path("me/", views.MeApi.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,39 @@
+"""Template context every page needs: the navigation, which depends on the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from centres import access
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    nav: list[dict[str, Any]] = [
+        {"url": reverse("centres:home"), "label": _("Centres"), "names": {"home", "centre-detail"}},
+        {"url": reverse("centres:open-data"), "label": _("Open data"), "names": {"open-data"}},
+    ]
+    if user.is_authenticated:
+        if access.is_city_staff(user) or access.is_operator(user):
+            nav.append(
+                {
+                    "url": reverse("centres:workspace"),
+                    "label": _("My workspace"),
+                    "names": {"workspace", "workspace-centre-edit"},
+                }
+            )
+        if access.is_city_staff(user):
+            nav.append({"url": reverse("admin:index"), "label": _("Administration"), "names": set()})
+    current = request.resolver_match.url_name if request.resolver_match else ""
+    for item in nav:
+        item["current"] = current in item.pop("names")
+    return {
+        "portal_nav": nav,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }

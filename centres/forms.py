@@ -1,0 +1,36 @@
+"""Workspace forms: input validation only; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Centre
+from centres.services import CENTRE_PROFILE_FIELDS
+
+
+class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A workspace form carrying the version of the record it was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class CentreProfileForm(VersionedForm):
+    class Meta:
+        model = Centre
+        fields = list(CENTRE_PROFILE_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "description": _("What the centre offers and for whom; shown on its public page."),
+            "opening_hours": _("For example: Mon–Fri 10:00–20:00, Sat 10:00–14:00."),
+            "accessibility_notes": _("Step-free entrance, accessible toilet, induction loop, etc."),
+        }
