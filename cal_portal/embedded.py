@@ -121,16 +121,12 @@ def _kill_pidfile(pidfile: Path) -> None:
 
 
 def _pg_ctl_stop(pg_folder: Path) -> None:
-    import subprocess as sp
-
     import pgserver
 
     # pgserver runs the server as the unprivileged user "pgserver" when started by root.
     user = "pgserver" if os.geteuid() == 0 else None
-    try:
+    with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
         pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pg_folder, user=user)
-    except sp.CalledProcessError:
-        pass  # already stopped
 
 
 def main(argv: list[str]) -> int:
