@@ -35,7 +35,7 @@ def postgres_url(folder: Path) -> str:
     if not (folder / "postmaster.pid").exists():
         started.add(folder.parent)
     # cleanup_mode=None: the server outlives this process and is reused next time.
-    server = pgserver.get_server(folder, cleanup_mode=None)
+    server = pgserver.get_server(folder, cleanup_mode=None)  # type: ignore[attr-defined]
     return str(server.get_uri())
 
 
@@ -57,6 +57,33 @@ def stop(folder: Path) -> None:
     pg_folder = folder / "postgres"
     if (pg_folder / "postmaster.pid").exists():
         _pg_ctl_stop(pg_folder)
+
+
+def in_use_by_others(folder: Path) -> bool:
+    """True when a client other than the caller is connected to a server under ``folder``
+    (another test run, a dev server): then the caller leaves the servers running."""
+    pg_folder = folder / "postgres"
+    if (pg_folder / "postmaster.pid").exists():
+        import psycopg
+
+        try:
+            with psycopg.connect(postgres_url(pg_folder), connect_timeout=2) as conn:
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                ).fetchone()
+                if row and row[0]:
+                    return True
+        except psycopg.Error:
+            pass
+    sock = folder / "redis" / _REDIS_SOCKET
+    if _redis_answers(sock):
+        import redis
+
+        clients = redis.Redis(unix_socket_path=str(sock)).client_list()
+        if len(clients) > 1:
+            return True
+    return False
 
 
 def _redis_answers(sock: Path) -> bool:
@@ -126,7 +153,7 @@ def _pg_ctl_stop(pg_folder: Path) -> None:
     # pgserver runs the server as the unprivileged user "pgserver" when started by root.
     user = "pgserver" if os.geteuid() == 0 else None
     with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
-        pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pg_folder, user=user)
+        pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pg_folder, user=user)  # type: ignore[attr-defined]
 
 
 def main(argv: list[str]) -> int:

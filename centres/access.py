@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ ANIMATOR_GROUP = "network-animator"
 TEAM_GROUP = "standing-team"
 ROLE_GROUPS = (CITY_GROUP, ANIMATOR_GROUP, TEAM_GROUP)
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 def _groups(user: UserLike) -> frozenset[str]:
@@ -30,8 +30,8 @@ def _groups(user: UserLike) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_cal_groups", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._cal_groups = cached  # type: ignore[union-attr]
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cal_groups = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -72,7 +72,7 @@ def operator_organizations(user: UserLike) -> QuerySet[Organization]:
     """Organisations the user works for."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Organization.objects.none()
-    return Organization.objects.filter(memberships__user=user)
+    return Organization.objects.filter(memberships__user_id=user.pk)
 
 
 def is_operator(user: UserLike) -> bool:
@@ -87,9 +87,9 @@ def editable_centres(user: UserLike) -> QuerySet[Centre]:
         return Centre.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Centre.objects.none()
-    term_ids = OperatorTerm.objects.filter(current_term_q(), organization__memberships__user=user).values(
-        "centre_id"
-    )
+    term_ids = OperatorTerm.objects.filter(
+        current_term_q(), organization__memberships__user_id=user.pk
+    ).values("centre_id")
     return Centre.objects.filter(pk__in=term_ids)
 
 

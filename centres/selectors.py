@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 
 from centres import access
 from centres.access import UserLike
 from centres.filters import CentreFilter, OperatorTermFilter, OrganizationFilter, OsiedleFilter
 from centres.models import Centre, CentreStatus, Membership, OperatorTerm, Organization, Osiedle
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _filtered(filterset: type[Any], filters: dict[str, Any] | None, qs: QuerySet[_M]) -> QuerySet[_M]:
+    """Apply a FilterSet of centres.filters; invalid filter values filter nothing."""
+    result: QuerySet[_M] = filterset(filters or {}, queryset=qs).qs
+    return result
 
 
 def current_terms_prefetch(to_attr: str = "current_terms") -> Prefetch[Any]:
@@ -32,7 +40,7 @@ def _centre_public_queryset() -> QuerySet[Centre]:
 def centre_list_public(*, filters: dict[str, Any] | None = None) -> QuerySet[Centre]:
     """Centres shown to the public: all but closed ones."""
     qs = _centre_public_queryset().exclude(status=CentreStatus.CLOSED)
-    return CentreFilter(filters or {}, queryset=qs).qs
+    return _filtered(CentreFilter, filters, qs)
 
 
 def centre_get_public(*, slug: str) -> Centre:
@@ -51,7 +59,7 @@ def centre_list_editable(*, user: UserLike, filters: dict[str, Any] | None = Non
         .prefetch_related("served_osiedla", current_terms_prefetch())
         .order_by("name")
     )
-    return CentreFilter(filters or {}, queryset=qs).qs
+    return _filtered(CentreFilter, filters, qs)
 
 
 def centre_get_editable(*, user: UserLike, slug: str) -> Centre:
@@ -63,12 +71,12 @@ def centre_get_editable(*, user: UserLike, slug: str) -> Centre:
 
 
 def osiedle_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Osiedle]:
-    return OsiedleFilter(filters or {}, queryset=Osiedle.objects.order_by("name")).qs
+    return _filtered(OsiedleFilter, filters, Osiedle.objects.order_by("name"))
 
 
 def organization_list(*, user: UserLike, filters: dict[str, Any] | None = None) -> QuerySet[Organization]:
     qs = access.visible_organizations(user).select_related("osiedle").order_by("name")
-    return OrganizationFilter(filters or {}, queryset=qs).qs
+    return _filtered(OrganizationFilter, filters, qs)
 
 
 def operator_term_list(*, user: UserLike, filters: dict[str, Any] | None = None) -> QuerySet[OperatorTerm]:
@@ -77,8 +85,10 @@ def operator_term_list(*, user: UserLike, filters: dict[str, Any] | None = None)
         .select_related("centre", "organization")
         .order_by("centre__name", "-start")
     )
-    return OperatorTermFilter(filters or {}, queryset=qs).qs
+    return _filtered(OperatorTermFilter, filters, qs)
 
 
 def membership_list_for_user(*, user: UserLike) -> QuerySet[Membership]:
-    return Membership.objects.filter(user_id=getattr(user, "pk", None)).select_related("organization")
+    if user.pk is None:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk).select_related("organization")

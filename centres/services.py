@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pghistory
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from centres import access
+from centres.access import UserLike
 from centres.models import (
     SECTOR_OF_KIND,
     Centre,
@@ -37,7 +38,7 @@ class ConflictError(ValidationError):
 
 
 @contextmanager
-def _audited(actor: AbstractBaseUser | None, action: str) -> Iterator[None]:
+def _audited(actor: UserLike | None, action: str) -> Iterator[None]:
     with pghistory.context(user=getattr(actor, "pk", None), action=action):
         yield
 
@@ -54,9 +55,7 @@ def _set_fields(instance: Any, fields: dict[str, Any], allowed: Iterable[str]) -
 
 
 @transaction.atomic
-def centre_update_profile(
-    *, centre: Centre, actor: AbstractBaseUser, expected_version: int, **fields: Any
-) -> Centre:
+def centre_update_profile(*, centre: Centre, actor: UserLike, expected_version: int, **fields: Any) -> Centre:
     """An operator (or city staff) edits the public profile of a centre.
 
     Refuses a save based on an outdated read, so that a colleague's change is not lost.
@@ -82,7 +81,7 @@ def centre_update_profile(
 
 @transaction.atomic
 def centre_save(
-    *, centre: Centre, actor: AbstractBaseUser | None, served_osiedla: Iterable[Osiedle] | None = None
+    *, centre: Centre, actor: UserLike | None, served_osiedla: Iterable[Osiedle] | None = None
 ) -> Centre:
     """City staff create or change a centre in full (the admin, seed data)."""
     if actor is not None and not access.is_city_staff(actor):
@@ -101,7 +100,7 @@ def centre_save(
 
 
 @transaction.atomic
-def organization_save(*, organization: Organization, actor: AbstractBaseUser | None) -> Organization:
+def organization_save(*, organization: Organization, actor: UserLike | None) -> Organization:
     """Create or change an organisation of the registry (city staff)."""
     if actor is not None and not access.can_manage_registry(actor):
         raise PermissionDenied
@@ -119,7 +118,7 @@ def organization_save(*, organization: Organization, actor: AbstractBaseUser | N
 
 
 @transaction.atomic
-def operator_term_save(*, term: OperatorTerm, actor: AbstractBaseUser | None) -> OperatorTerm:
+def operator_term_save(*, term: OperatorTerm, actor: UserLike | None) -> OperatorTerm:
     """Record a grant agreement; no two terms of one centre may overlap."""
     if actor is not None and not access.can_manage_registry(actor):
         raise PermissionDenied
@@ -130,7 +129,7 @@ def operator_term_save(*, term: OperatorTerm, actor: AbstractBaseUser | None) ->
 
 
 @transaction.atomic
-def membership_save(*, membership: Membership, actor: AbstractBaseUser | None) -> Membership:
+def membership_save(*, membership: Membership, actor: UserLike | None) -> Membership:
     if actor is not None and not access.can_manage_registry(actor):
         raise PermissionDenied
     membership.full_clean()

@@ -19,10 +19,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop the embedded servers this run started, so that CI does not wait on them."""
+    from django.db import connections
+
     from cal_portal import embedded
 
+    connections.close_all()
     for folder in list(embedded.started):
-        embedded.stop(folder)
+        if not embedded.in_use_by_others(folder):
+            embedded.stop(folder)
 
 
 @pytest.fixture(autouse=True)

@@ -10,23 +10,10 @@ import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
-from rest_framework import fields, generics, mixins, serializers, viewsets
 
-# Generic classes subscriptable at run time, as the type stubs spell them.
-django_stubs_ext.monkeypatch(
-    extra_classes=[
-        fields.Field,
-        generics.GenericAPIView,
-        mixins.CreateModelMixin,
-        mixins.ListModelMixin,
-        mixins.RetrieveModelMixin,
-        mixins.UpdateModelMixin,
-        serializers.BaseSerializer,
-        viewsets.GenericViewSet,
-        viewsets.ReadOnlyModelViewSet,
-        viewsets.ModelViewSet,
-    ]
-)
+# Django's generic classes subscriptable at run time, as the type stubs spell them
+# (DRF's are patched in CalPortalConfig.ready: importing DRF here would read settings early).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,6 +28,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
+    "cal_portal.apps.CalPortalConfig",  # first: its ready() prepares typing for the others
     "pghistory.admin",  # above contrib.admin: its templates add the history links
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,7 +49,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # Project apps, in dependency order (lowest first).
-    "cal_portal.apps.CalPortalConfig",
     "centres.apps.CentresConfig",
     "partnerships.apps.PartnershipsConfig",
     "diagnosis.apps.DiagnosisConfig",

@@ -9,6 +9,8 @@ os.environ.setdefault("CAL_EMBEDDED_PROFILE", "test")
 from cal_portal.settings.base import *  # noqa: F403
 from cal_portal.settings.base import CACHES
 
+# A test database of its own per run: two runs on one server do not collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_cal_{os.getpid()}"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One prefix per test run, inherited by the Celery worker the tests start.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import serializers
 
 from centres import access
@@ -63,8 +62,8 @@ class OperatorSummarySerializer(serializers.Serializer[OperatorTerm]):
 
 
 class CentreSerializer(serializers.ModelSerializer[Centre]):
-    primary_osiedle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    served_osiedla = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    primary_osiedle = serializers.SlugRelatedField[Osiedle](slug_field="slug", read_only=True)
+    served_osiedla = serializers.SlugRelatedField[Osiedle](slug_field="slug", many=True, read_only=True)
     district = serializers.CharField(source="primary_osiedle.district", read_only=True)
     operators = OperatorSummarySerializer(source="current_terms", many=True, read_only=True)
     url = serializers.SerializerMethodField()
@@ -147,7 +146,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         fields = ["organization_id", "organization", "role"]
 
 
-class MeSerializer(serializers.Serializer[AbstractBaseUser]):
+class MeSerializer(serializers.Serializer[dict[str, Any]]):
     username = serializers.CharField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
