@@ -11,6 +11,7 @@ The module imports nothing from Django: it runs before settings exist.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -32,11 +33,25 @@ def postgres_url(folder: Path) -> str:
     import pgserver  # imported lazily: production never needs it
 
     folder.mkdir(parents=True, exist_ok=True)
+    _repair_handle_list(folder)
     if not (folder / "postmaster.pid").exists():
         started.add(folder.parent)
     # cleanup_mode=None: the server outlives this process and is reused next time.
     server = pgserver.get_server(folder, cleanup_mode=None)  # type: ignore[attr-defined]
     return str(server.get_uri())
+
+
+def _repair_handle_list(folder: Path) -> None:
+    """pgserver keeps a JSON list of client pids; a process killed while writing it
+    leaves it empty or torn, and then no server starts. We never rely on the list
+    (servers are stopped explicitly), so a broken one is simply reset."""
+    handles = folder / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text() or "x")
+    except FileNotFoundError:
+        return
+    except (ValueError, OSError):
+        handles.write_text("[]")
 
 
 def redis_url(folder: Path) -> str:

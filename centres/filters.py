@@ -42,7 +42,9 @@ class CentreFilter(django_filters.FilterSet):
         method="filter_district",
         empty_label=_("all districts"),
     )
-    status = django_filters.ChoiceFilter(label=_("status"), choices=CentreStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=CentreStatus.choices, empty_label=_("all statuses")
+    )
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
 
     class Meta:
