@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pghistory.admin
+import pghistory.models
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from centres import access, services
 from centres.exports import centres_csv
+from centres.forms import RegistryNumbersForm
 from centres.models import Centre, Membership, OperatorTerm, Organization, Osiedle
 from centres.selectors import current_terms_prefetch
 
@@ -45,6 +51,7 @@ class OsiedleAdmin(CityStaffAdminMixin, admin.ModelAdmin[Osiedle]):
 
 @admin.register(Organization)
 class OrganizationAdmin(CityStaffAdminMixin, admin.ModelAdmin[Organization]):
+    form = RegistryNumbersForm
     list_display = ["name", "kind", "sector", "krs", "nip", "osiedle"]
     list_filter = ["kind", "sector", "osiedle__district"]
     search_fields = ["name", "krs", "nip", "regon"]
@@ -55,8 +62,38 @@ class OrganizationAdmin(CityStaffAdminMixin, admin.ModelAdmin[Organization]):
         services.organization_save(organization=obj, actor=request.user)
 
 
+class OperatorTermInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Refuses overlapping terms as a form error.
+
+    The forms of an inline skip the constraints that involve the centre (Django excludes
+    the inline's foreign key from validation), so an overlap would only surface in the
+    service, as a 500. The formset holds every term of the centre, so they are compared
+    with each other here, as submitted, rather than with the database: ending the current
+    term and adding the next one in the same save is the usual change of operator.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        message = next(
+            c.get_violation_error_message()
+            for c in OperatorTerm._meta.constraints
+            if c.name == "operator_term_no_overlap"
+        )
+        periods: list[tuple[date, date]] = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.errors or data.get("start") is None:
+                continue
+            start, end = data["start"], data.get("end") or date.max
+            if any(start <= other_end and other_start <= end for other_start, other_end in periods):
+                form.add_error(None, ValidationError(message, code="overlap"))
+            else:
+                periods.append((start, end))
+
+
 class OperatorTermInline(CityStaffAdminMixin, admin.TabularInline[OperatorTerm, Centre]):
     model = OperatorTerm
+    formset = OperatorTermInlineFormSet
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["organization", "start", "end", "agreement_number", "grant_amount", "competition_reference"]
@@ -138,3 +175,19 @@ class MembershipAdmin(CityStaffAdminMixin, admin.ModelAdmin[Membership]):
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         services.membership_save(membership=obj, actor=request.user)
+
+
+class EventsAdmin(pghistory.admin.EventsAdmin):
+    """The audit history (django-pghistory) for city staff, who hold no model permissions:
+    access is centres.access's decision here too. Events stay read-only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.is_city_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.is_city_staff(request.user)
+
+
+# pghistory.admin registers its events admin when it is ready; ours replaces it.
+admin.site.unregister(pghistory.models.Events)
+admin.site.register(pghistory.models.Events, EventsAdmin)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import Centre
+from centres.models import Centre, Organization
 from centres.services import CENTRE_PROFILE_FIELDS
+from centres.validators import normalise_number
 
 
 class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -18,6 +19,43 @@ class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+
+
+class RegistryNumbersForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Accepts KRS/NIP/REGON as people type them (with dashes or spaces) and keeps digits;
+    the model validates the checksums."""
+
+    krs = forms.CharField(label=_("KRS"), max_length=20, required=False)
+    nip = forms.CharField(label=_("NIP"), max_length=20, required=False)
+    regon = forms.CharField(label=_("REGON"), max_length=20, required=False)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kind",
+            "sector",
+            "legal_form",
+            "krs",
+            "nip",
+            "regon",
+            "street_address",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "website",
+            "osiedle",
+        ]
+
+    def clean_krs(self) -> str:
+        return normalise_number(self.cleaned_data["krs"])
+
+    def clean_nip(self) -> str:
+        return normalise_number(self.cleaned_data["nip"])
+
+    def clean_regon(self) -> str:
+        return normalise_number(self.cleaned_data["regon"])
 
 
 class CentreProfileForm(VersionedForm):

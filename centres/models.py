@@ -8,10 +8,12 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centres.validators import validate_krs, validate_nip, validate_regon
 
@@ -52,7 +54,7 @@ class OrganizationKind(models.TextChoices):
     CULTURE = "kultura", _("cultural institution")
     MUNICIPAL_POLICE = "straz-miejska", _("municipal police")
     POLICE = "policja", _("police")
-    BUSINESS = "biznes", _("business")
+    BUSINESS = "biznes", pgettext_lazy("organisation kind", "business")
     RELIGIOUS = "parafia", _("parish or religious association")
     INFORMAL = "grupa-nieformalna", _("informal group")
     LEADER = "lider", _("local leader")
@@ -119,10 +121,24 @@ class Organization(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["krs"], condition=~Q(krs=""), name="organization_unique_krs"),
-            models.UniqueConstraint(fields=["nip"], condition=~Q(nip=""), name="organization_unique_nip"),
+            # A conditional unique constraint reports only its name unless given a message.
             models.UniqueConstraint(
-                fields=["regon"], condition=~Q(regon=""), name="organization_unique_regon"
+                fields=["krs"],
+                condition=~Q(krs=""),
+                name="organization_unique_krs",
+                violation_error_message=_("An organisation with this KRS number already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["nip"],
+                condition=~Q(nip=""),
+                name="organization_unique_nip",
+                violation_error_message=_("An organisation with this NIP already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["regon"],
+                condition=~Q(regon=""),
+                name="organization_unique_regon",
+                violation_error_message=_("An organisation with this REGON already exists."),
             ),
         ]
 
@@ -189,6 +205,16 @@ class Centre(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("centres:centre-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        bounds = CITY_BOUNDS
+        if self.latitude is not None and not bounds["south"] <= self.latitude <= bounds["north"]:
+            errors["latitude"] = _("The latitude must be within the city (%(south)s–%(north)s).") % bounds
+        if self.longitude is not None and not bounds["west"] <= self.longitude <= bounds["east"]:
+            errors["longitude"] = _("The longitude must be within the city (%(west)s–%(east)s).") % bounds
+        if errors:
+            raise ValidationError(errors, code="outside_city")
 
     @property
     def has_location(self) -> bool:
@@ -259,6 +285,15 @@ class OperatorTerm(models.Model):
     def __str__(self) -> str:
         end = self.end.isoformat() if self.end else "…"
         return f"{self.centre} — {self.organization} ({self.start.isoformat()} – {end})"
+
+    def clean(self) -> None:
+        # Checked here, not only by the constraint: an error on "end" makes full_clean
+        # skip the exclusion constraint, whose DATERANGE(start, end) would otherwise
+        # fail in PostgreSQL (a DataError, not a validation error) for a reversed range.
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValidationError(
+                {"end": _("The end of the term cannot be before its start.")}, code="end_before_start"
+            )
 
     def is_current(self, on: date | None = None) -> bool:
         on = on or date.today()

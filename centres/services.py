@@ -13,7 +13,7 @@ from typing import Any
 import pghistory
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from centres import access
@@ -109,8 +109,14 @@ def organization_save(*, organization: Organization, actor: UserLike | None) -> 
     if not organization.sector:
         organization.sector = SECTOR_OF_KIND[organization.kind]
     organization.full_clean()
-    with _audited(actor, "organization.save"):
-        organization.save()
+    try:
+        # A savepoint: a concurrent save of the same number loses the race cleanly.
+        with transaction.atomic(), _audited(actor, "organization.save"):
+            organization.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("An organisation with the same KRS, NIP or REGON was saved a moment ago."), code="unique"
+        ) from exc
     return organization
 
 

@@ -43,6 +43,16 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
+def english() -> Any:
+    """Messages in English outside a request (Polish is the default language), so that
+    assertions on message texts do not depend on the Polish catalogue."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def city_staff(db: None) -> Any:
     return factories.UserFactory(username="staff", is_staff=True, groups=[CITY_GROUP])
 

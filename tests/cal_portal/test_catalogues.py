@@ -25,7 +25,9 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path):
     # Given a copy of the sources and the committed catalogues
     for name in SOURCES:
         if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "vendor"))
+            shutil.copytree(
+                ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "vendor")
+            )
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
 
@@ -35,8 +37,12 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path):
         cwd=tmp_path,
         check=True,
         capture_output=True,
-        env={"DJANGO_SETTINGS_MODULE": "cal_portal.settings.test", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-             "CAL_DATA_DIR": str(ROOT / ".data")},
+        env={
+            "DJANGO_SETTINGS_MODULE": "cal_portal.settings.test",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "CAL_DATA_DIR": str(ROOT / ".data"),
+        },
     )
 
     # Then no string is new to the catalogue
