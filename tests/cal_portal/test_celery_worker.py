@@ -42,13 +42,16 @@ def worker():
 
 
 @pytest.mark.celery_worker
-def test_worker_runs_the_heartbeat_and_healthz_reports_it(worker, client, db):
-    # Given no heartbeat yet
+def test_worker_runs_the_heartbeat_and_healthz_reports_it(start_worker, client, db):
+    # Given no worker and no heartbeat: /healthz names the worker as down
     cache.delete(health.HEARTBEAT_KEY)
-    assert client.get("/healthz").json()["worker"]["ok"] is False
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["worker"]
 
-    # When the beat's task is queued through Redis to a real worker
+    # When the beat's task is queued through Redis and a real worker starts
     heartbeat_task.delay()
+    worker = start_worker()
 
     # Then the worker records the beat, and /healthz is green
     deadline = time.monotonic() + 60

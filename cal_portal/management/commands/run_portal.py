@@ -29,15 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--keep-services", action="store_true", help="Leave embedded servers running.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The children read the same settings: they reuse the embedded servers this
+        # process started (same data folder), or the servers the environment names.
         env = os.environ.copy()
-        db = settings.DATABASES["default"]
-        env.setdefault(
-            "DATABASE_URL",
-            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@/{db['NAME']}?host={db['HOST']}"
-            if str(db.get("HOST", "")).startswith("/")
-            else f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        )
-        env.setdefault("REDIS_URL", settings.REDIS_URL)
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", f"{options['host']}:{options['port']}"],
