@@ -19,26 +19,43 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def worker():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cal_portal.settings.test",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cal_portal", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def start_worker():
+    """Starts a worker process on demand; stops it after the test."""
+    processes = []
+
+    def start():
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cal_portal.settings.test",
+            "REDIS_URL": settings.REDIS_URL,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cal_portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.celery_worker
