@@ -13,13 +13,14 @@ CHROMIUM ?= /usr/bin/chromium
 # For manage.py commands that need neither PostgreSQL nor Redis: start no embedded server.
 OFFLINE := CAL_NO_SERVICES=1 DJANGO_SETTINGS_MODULE=cal_portal.settings.test
 
-.PHONY: help install venv assets messages run serve migrate seed test test-fast lint format \
+.PHONY: help install venv assets messages run serve migrate seed test lint format bench \
 	browser stop-services clean docker-up
 
 help:
 	@echo "make run     install everything, migrate, load the demo network and serve it on http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite (embedded PostgreSQL unless DATABASE_URL is set)"
 	@echo "make lint    ruff, import contracts, mypy, missing migrations"
+	@echo "make bench   response times and query counts at demo scale 1 and 10"
 
 # --- Installation -------------------------------------------------------------
 
@@ -83,6 +84,9 @@ lint: install
 	$(OFFLINE) $(MANAGE) makemigrations --check --dry-run
 	$(OFFLINE) $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	$(OFFLINE) $(MANAGE) check_catalogues
+
+bench: install
+	$(PY) -m benchmarks
 
 format: venv
 	$(BIN)/ruff format .
