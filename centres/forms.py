@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre, Organization
-from centres.services import CENTRE_PROFILE_FIELDS
+from centres.services import CENTRE_PROFILE_FIELDS, ORGANIZATION_FIELDS
 from centres.validators import normalise_number
 
 
@@ -31,22 +31,7 @@ class RegistryNumbersForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "kind",
-            "sector",
-            "legal_form",
-            "krs",
-            "nip",
-            "regon",
-            "street_address",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "website",
-            "osiedle",
-        ]
+        fields = list(ORGANIZATION_FIELDS)
 
     def clean_krs(self) -> str:
         return normalise_number(self.cleaned_data["krs"])

@@ -33,6 +33,25 @@ from centres.validators import normalise_number
 CENTRE_PROFILE_FIELDS = ("description", "opening_hours", "email", "phone", "website", "accessibility_notes")
 
 
+# The fields of an organisation that people fill in (admin form, API).
+ORGANIZATION_FIELDS = (
+    "name",
+    "kind",
+    "sector",
+    "legal_form",
+    "krs",
+    "nip",
+    "regon",
+    "street_address",
+    "postal_code",
+    "city",
+    "email",
+    "phone",
+    "website",
+    "osiedle",
+)
+
+
 class ConflictError(ValidationError):
     """Someone else saved the record since it was read (optimistic locking)."""
 

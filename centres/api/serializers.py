@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from centres import access
 from centres.models import Centre, Membership, OperatorTerm, Organization, Osiedle
+from centres.services import ORGANIZATION_FIELDS
 
 
 class OsiedleSerializer(serializers.ModelSerializer[Osiedle]):
@@ -25,23 +26,7 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
 
     class Meta:
         model = Organization
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "sector",
-            "legal_form",
-            "krs",
-            "nip",
-            "regon",
-            "street_address",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "website",
-            "osiedle",
-        ]
+        fields = ["id", *ORGANIZATION_FIELDS]
         extra_kwargs = {"sector": {"required": False, "allow_blank": True}}
         # Checksums and uniqueness are the service's (full_clean) work, so that the
         # admin, the API and seed data share one set of rules.
