@@ -60,12 +60,10 @@ def today() -> date:
     return timezone.localdate()
 
 
-def current_term_q(prefix: str = "", on: date | None = None) -> Q:
+def current_term_q(on: date | None = None) -> Q:
     """Filter for operator terms current on ``on`` (today by default)."""
     on = on or today()
-    return Q(**{f"{prefix}start__lte": on}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on})
-    )
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
 
 
 def operator_organizations(user: UserLike) -> QuerySet[Organization]:

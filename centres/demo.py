@@ -41,6 +41,7 @@ from centres.models import (
     OrganizationKind,
     Osiedle,
 )
+from centres.validators import nip_check_digit, regon_check_digit
 
 DEFAULT_PASSWORD = "cal-demo-2026"  # noqa: S105 - a published demo password, printed by the command
 OSIEDLA_CSV = Path(__file__).resolve().parent / "data" / "wroclaw_osiedla.csv"
@@ -142,27 +143,20 @@ def _upsert(
 # prefixes keep them away from real numbers: KRS numbers are issued in sequence and are
 # nowhere near 0999000000; REGON 99… and NIP 999… belong to no voivodeship or tax office.
 
-_NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
-_REGON_WEIGHTS = (8, 9, 2, 3, 4, 5, 6, 7)
-
-
-def _weighted(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=True))
-
 
 def synthetic_nip(index: int) -> str:
     # Of two consecutive bodies at most one has the invalid check digit 10.
     for n in (index * 10, index * 10 + 1):
         body = f"999{n:06d}"
-        check = _weighted(body, _NIP_WEIGHTS) % 11
-        if check != 10:
+        check = nip_check_digit(body)
+        if check is not None:
             return body + str(check)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def synthetic_regon(index: int) -> str:
     body = f"99{index:06d}"
-    return body + str(_weighted(body, _REGON_WEIGHTS) % 11 % 10)
+    return body + str(regon_check_digit(body))
 
 
 def synthetic_krs(index: int) -> str:

@@ -18,26 +18,35 @@ def _weighted(digits: str, weights: tuple[int, ...]) -> int:
     return sum(int(d) * w for d, w in zip(digits, weights, strict=False))
 
 
+NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+REGON9_WEIGHTS = (8, 9, 2, 3, 4, 5, 6, 7)
+REGON14_WEIGHTS = (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)
+
+
+def nip_check_digit(body: str) -> int | None:
+    """The check digit of a 9-digit NIP body; None when the body has none (sum % 11 == 10)."""
+    check = _weighted(body, NIP_WEIGHTS) % 11
+    return None if check == 10 else check
+
+
+def regon_check_digit(body: str) -> int:
+    """The check digit of an 8-digit (REGON-9) or 13-digit (REGON-14) body."""
+    weights = REGON9_WEIGHTS if len(body) == 8 else REGON14_WEIGHTS
+    return _weighted(body, weights) % 11 % 10
+
+
 def nip_is_valid(value: str) -> bool:
     digits = _digits(value)
     if len(digits) != 10 or not digits.isdigit():
         return False
-    check = _weighted(digits, (6, 5, 7, 2, 3, 4, 5, 6, 7)) % 11
-    return check != 10 and check == int(digits[9])
+    return nip_check_digit(digits[:9]) == int(digits[9])
 
 
 def regon_is_valid(value: str) -> bool:
     digits = _digits(value)
-    if not digits.isdigit():
+    if not digits.isdigit() or len(digits) not in (9, 14):
         return False
-    if len(digits) == 9:
-        weights: tuple[int, ...] = (8, 9, 2, 3, 4, 5, 6, 7)
-    elif len(digits) == 14:
-        weights = (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)
-    else:
-        return False
-    check = _weighted(digits, weights) % 11 % 10
-    return check == int(digits[-1])
+    return regon_check_digit(digits[:-1]) == int(digits[-1])
 
 
 def krs_is_valid(value: str) -> bool:
