@@ -73,9 +73,20 @@ def operator_organizations(user: UserLike) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user_id=user.pk)
 
 
+def _editable_centre_ids(user: UserLike) -> frozenset[int]:
+    """Ids of the centres an operator may edit, read once per user object (the
+    navigation and the page both ask within one request)."""
+    cached: frozenset[int] | None = getattr(user, "_cal_editable_ids", None)
+    if cached is None:
+        cached = frozenset(editable_centres(user).values_list("pk", flat=True))
+        if getattr(user, "is_authenticated", False):
+            user._cal_editable_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
 def is_operator(user: UserLike) -> bool:
     """An operator user: works for an organisation with a current term."""
-    return not is_city_staff(user) and editable_centres(user).exists()
+    return not is_city_staff(user) and bool(_editable_centre_ids(user))
 
 
 def editable_centres(user: UserLike) -> QuerySet[Centre]:
@@ -92,7 +103,7 @@ def editable_centres(user: UserLike) -> QuerySet[Centre]:
 
 
 def can_edit_centre(user: UserLike, centre: Centre) -> bool:
-    return editable_centres(user).filter(pk=centre.pk).exists()
+    return is_city_staff(user) or centre.pk in _editable_centre_ids(user)
 
 
 def visible_operator_terms(user: UserLike) -> QuerySet[OperatorTerm]:
