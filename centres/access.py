@@ -9,12 +9,13 @@ filtered here, so another centre's record is a 404, never a 403 that leaks its e
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from centres.models import Centre, OperatorTerm, Organization
+from centres.models import Activity, Centre, Group, OperatorTerm, Organization, Resource, Volunteer
 
 CITY_GROUP = "city"
 ANIMATOR_GROUP = "network-animator"
@@ -22,6 +23,7 @@ TEAM_GROUP = "standing-team"
 ROLE_GROUPS = (CITY_GROUP, ANIMATOR_GROUP, TEAM_GROUP)
 
 UserLike = User | AnonymousUser
+_W = TypeVar("_W", Activity, Group, Resource)
 
 
 def _groups(user: UserLike) -> frozenset[str]:
@@ -119,6 +121,44 @@ def visible_organizations(user: UserLike) -> QuerySet[Organization]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Organization.objects.none()
     return Organization.objects.all()
+
+
+def can_add_organization(user: UserLike) -> bool:
+    """Operators add a missing partner to the registry on the spot (name and kind);
+    changing an existing organisation stays with city staff."""
+    return is_city_staff(user) or is_operator(user)
+
+
+# --- What centres have and do -------------------------------------------------------
+# Resources, activities and groups are the network's shared picture: the animator and the
+# standing team read all of them; an operator reads and edits their own centres' records.
+# Volunteers are personal data: only the operators of that centre and city staff see them.
+
+
+def _centre_work(user: UserLike, qs: QuerySet[_W]) -> QuerySet[_W]:
+    if can_view_network(user):
+        return qs
+    return qs.filter(centre_id__in=_editable_centre_ids(user))
+
+
+def visible_resources(user: UserLike) -> QuerySet[Resource]:
+    return _centre_work(user, Resource.objects.all())
+
+
+def visible_activities(user: UserLike) -> QuerySet[Activity]:
+    return _centre_work(user, Activity.objects.all())
+
+
+def visible_groups(user: UserLike) -> QuerySet[Group]:
+    return _centre_work(user, Group.objects.all())
+
+
+def visible_volunteers(user: UserLike) -> QuerySet[Volunteer]:
+    """Never the animator, the standing team or the public: only the centre's operators
+    and city staff."""
+    if is_city_staff(user):
+        return Volunteer.objects.all()
+    return Volunteer.objects.filter(centre_id__in=_editable_centre_ids(user))
 
 
 def can_manage_registry(user: UserLike) -> bool:

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms as django_forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from centres.access import current_term_q
 from centres.models import (
+    Activity,
+    ActivityForm,
+    CalMethod,
     Centre,
     CentreStatus,
     District,
+    Effect,
+    Group,
+    GroupKind,
     OperatorTerm,
     Organization,
     OrganizationKind,
     Osiedle,
+    Resource,
+    ResourceCategory,
+    ResourceKind,
     Sector,
+    Volunteer,
 )
+
+
+class DateInput(django_forms.DateInput):
+    input_type = "date"
 
 
 class OsiedleFilter(django_filters.FilterSet):
@@ -99,3 +116,129 @@ class OperatorTermFilter(django_filters.FilterSet):
     ) -> QuerySet[OperatorTerm]:
         q = current_term_q()
         return queryset.filter(q) if value else queryset.exclude(q)
+
+
+def _centres_in_osiedle(value: Osiedle) -> QuerySet[Centre, Any]:
+    """Centres located in or serving an osiedle (a subquery: no duplicate rows)."""
+    return Centre.objects.filter(Q(primary_osiedle=value) | Q(served_osiedla=value)).values("pk")
+
+
+def _centres_in_district(value: str) -> QuerySet[Centre, Any]:
+    return Centre.objects.filter(
+        Q(primary_osiedle__district=value) | Q(served_osiedla__district=value)
+    ).values("pk")
+
+
+class _CentreRecordFilter(django_filters.FilterSet):
+    """Filters every record of a centre has: the centre (by slug), its osiedle and district."""
+
+    centre = django_filters.ModelChoiceFilter(
+        label=_("centre"),
+        queryset=Centre.objects.all(),
+        to_field_name="slug",
+        empty_label=_("all centres"),
+    )
+    osiedle = django_filters.ModelChoiceFilter(
+        label=_("osiedle"),
+        queryset=Osiedle.objects.all(),
+        to_field_name="slug",
+        method="filter_osiedle",
+        empty_label=_("all osiedla"),
+    )
+    district = django_filters.ChoiceFilter(
+        label=_("district"),
+        choices=District.choices,
+        method="filter_district",
+        empty_label=_("all districts"),
+    )
+
+    def filter_osiedle(self, queryset: QuerySet[Any], name: str, value: Osiedle) -> QuerySet[Any]:
+        return queryset.filter(centre__in=_centres_in_osiedle(value))
+
+    def filter_district(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(centre__in=_centres_in_district(value))
+
+
+class ResourceFilter(_CentreRecordFilter):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ResourceKind.choices)
+    category = django_filters.ChoiceFilter(label=_("category"), choices=ResourceCategory.choices)
+    shareable = django_filters.BooleanFilter(label=_("shareable with other centres"))
+
+    class Meta:
+        model = Resource
+        fields = ["centre", "osiedle", "district", "kind", "category", "shareable"]
+
+
+class ActivityFilter(_CentreRecordFilter):
+    method = django_filters.ChoiceFilter(
+        label=_("CAL method"), choices=CalMethod.choices, empty_label=_("all methods")
+    )
+    form = django_filters.ChoiceFilter(
+        label=_("form"), choices=ActivityForm.choices, empty_label=_("all forms")
+    )
+    effect = django_filters.ChoiceFilter(
+        label=_("intended effect"),
+        choices=Effect.choices,
+        method="filter_effect",
+        empty_label=_("all effects"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("from"), field_name="start", lookup_expr="date__gte", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label=_("until"), field_name="start", lookup_expr="date__lte", widget=DateInput
+    )
+    resident_initiated = django_filters.BooleanFilter(label=_("initiated by residents"))
+    in_public_space = django_filters.BooleanFilter(label=_("in public space"))
+    is_public = django_filters.BooleanFilter(label=_("public"))
+    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "centre",
+            "osiedle",
+            "district",
+            "method",
+            "form",
+            "effect",
+            "date_from",
+            "date_to",
+            "resident_initiated",
+            "in_public_space",
+            "is_public",
+            "q",
+        ]
+
+    def filter_effect(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+        return queryset.filter(effects__contains=[value])
+
+    def filter_q(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+        return queryset.filter(
+            Q(title__icontains=value) | Q(place__icontains=value) | Q(description__icontains=value)
+        )
+
+
+class VolunteerFilter(django_filters.FilterSet):
+    centre = django_filters.ModelChoiceFilter(
+        label=_("centre"), queryset=Centre.objects.all(), to_field_name="slug"
+    )
+    is_leader = django_filters.BooleanFilter(label=_("local leader"))
+    active = django_filters.BooleanFilter(label=_("active"))
+    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+
+    class Meta:
+        model = Volunteer
+        fields = ["centre", "is_leader", "active", "q"]
+
+    def filter_q(self, queryset: QuerySet[Volunteer], name: str, value: str) -> QuerySet[Volunteer]:
+        return queryset.filter(Q(name__icontains=value) | Q(skills__icontains=value))
+
+
+class GroupFilter(_CentreRecordFilter):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=GroupKind.choices)
+    active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = Group
+        fields = ["centre", "osiedle", "district", "kind", "active"]

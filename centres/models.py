@@ -1,17 +1,29 @@
-"""The core of the portal: osiedla, organisations, centres, operator terms, memberships."""
+"""The core of the portal: osiedla, organisations, centres, operator terms, memberships,
+and what a centre has and does: resources, activities, volunteers and groups."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import (
+    ArrayField,
+    BigIntegerRangeField,
+    DateRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Func, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -331,3 +343,419 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+# --- What a centre has and does ---------------------------------------------------
+
+
+class ResourceKind(models.TextChoices):
+    MATERIAL = "materialny", _("material")
+    IMMATERIAL = "niematerialny", _("immaterial")
+
+
+class ResourceCategory(models.TextChoices):
+    BUILDING = "budynek", _("building")
+    ROOM = "sala", _("room")
+    GARDEN = "ogrod", _("garden or grounds")
+    PLAYGROUND = "plac-zabaw", _("playground")
+    EQUIPMENT = "wyposazenie", _("equipment")
+    ANIMATION_MATERIALS = "materialy", _("animation materials")
+    STAFF_KNOWLEDGE = "wiedza", _("staff knowledge and competences")
+    SOCIAL_CAPITAL = "kapital-spoleczny", _("social capital")
+    CONTACTS = "kontakty", _("contacts")
+    RESIDENT_SKILLS = "umiejetnosci", _("residents' skills")
+
+
+KIND_OF_RESOURCE_CATEGORY: dict[str, str] = {
+    ResourceCategory.BUILDING: ResourceKind.MATERIAL,
+    ResourceCategory.ROOM: ResourceKind.MATERIAL,
+    ResourceCategory.GARDEN: ResourceKind.MATERIAL,
+    ResourceCategory.PLAYGROUND: ResourceKind.MATERIAL,
+    ResourceCategory.EQUIPMENT: ResourceKind.MATERIAL,
+    ResourceCategory.ANIMATION_MATERIALS: ResourceKind.MATERIAL,
+    ResourceCategory.STAFF_KNOWLEDGE: ResourceKind.IMMATERIAL,
+    ResourceCategory.SOCIAL_CAPITAL: ResourceKind.IMMATERIAL,
+    ResourceCategory.CONTACTS: ResourceKind.IMMATERIAL,
+    ResourceCategory.RESIDENT_SKILLS: ResourceKind.IMMATERIAL,
+}
+
+# Rooms and spaces: the material resources the public sees on a centre's page.
+SPACE_CATEGORIES = (
+    ResourceCategory.BUILDING,
+    ResourceCategory.ROOM,
+    ResourceCategory.GARDEN,
+    ResourceCategory.PLAYGROUND,
+)
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: every workspace form carries the version it was read at."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Resource(VersionedModel):
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="resources"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=ResourceCategory.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity (people)"), null=True, blank=True, help_text=_("For rooms and spaces.")
+    )
+    accessible = models.BooleanField(_("accessible to people with disabilities"), default=False)
+    shareable = models.BooleanField(_("shareable with other centres"), default=False)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["centre__name", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.category and self.kind and KIND_OF_RESOURCE_CATEGORY.get(self.category) != self.kind:
+            raise ValidationError(
+                {"category": _("This category does not belong to the chosen kind of resource.")},
+                code="category_kind",
+            )
+
+    @property
+    def is_space(self) -> bool:
+        return self.category in SPACE_CATEGORIES
+
+
+class CalMethod(models.TextChoices):
+    NEEDS = "rozpoznawanie-potrzeb", _("recognising needs")
+    ORGANISING = "organizowanie-aktywnosci", _("organising activity")
+    PUBLIC_SPACE = "przestrzen-publiczna", _("action in public space")
+    COMMUNITY = "praca-ze-spolecznoscia", _("work with the community")
+    NETWORKING = "sieciowanie", _("networking")
+
+
+class ActivityForm(models.TextChoices):
+    WORKSHOP = "warsztat", _("workshop")
+    NEIGHBOURS_MEETING = "spotkanie-sasiedzkie", _("neighbours' meeting")
+    EVENT = "wydarzenie", _("event")
+    ADVICE = "poradnictwo", _("advice")
+    SELF_HELP = "grupa-samopomocowa", _("self-help group")
+    RESIDENTS_INITIATIVE = "inicjatywa-mieszkancow", _("residents' initiative")
+    TRAINING = "szkolenie", _("training")
+
+
+class Effect(models.TextChoices):
+    RELATIONS = "relacje", _("relations")
+    POTENTIAL = "potencjal", _("community potential")
+    RESPONSIBILITY = "odpowiedzialnosc", _("taking on responsibility")
+    PARTNERSHIPS = "partnerstwa", _("partnerships")
+    IDENTITY = "tozsamosc", _("local identity")
+    INCLUSION = "wykluczenie", _("countering exclusion")
+
+
+class SeriesFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("every week")
+    MONTHLY = "monthly", _("every month")
+
+
+# The participants' age bands: counts only, there is no register of participants.
+AGE_BANDS: tuple[tuple[str, str], ...] = (
+    ("participants_0_12", "0–12"),
+    ("participants_13_17", "13–17"),
+    ("participants_18_25", "18–25"),
+    ("participants_26_59", "26–59"),
+    ("participants_60_plus", "60+"),
+)
+
+MAX_SERIES_OCCURRENCES = 200
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ActivitySeries(models.Model):
+    """Activities created in one go as a weekly or monthly series; each occurrence is
+    an Activity of its own and is edited on its own."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="activity_series"
+    )
+    frequency = models.CharField(_("repeats"), max_length=10, choices=SeriesFrequency.choices)
+    first_start = models.DateTimeField(_("first occurrence"))
+    until = models.DateField(_("repeat until"))
+    occurrences = models.PositiveIntegerField(_("occurrences"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity series")
+        verbose_name_plural = _("activity series")
+        ordering = ["-first_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occurrences__gte=1) & Q(occurrences__lte=MAX_SERIES_OCCURRENCES),
+                name="activity_series_occurrences_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} — {self.get_frequency_display()} ({self.occurrences})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Activity(VersionedModel):
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="activities"
+    )
+    series = models.ForeignKey(
+        ActivitySeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    method = models.CharField(_("CAL method"), max_length=30, choices=CalMethod.choices)
+    form = models.CharField(_("form"), max_length=30, choices=ActivityForm.choices)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    in_public_space = models.BooleanField(_("in public space"), default=False)
+    resident_initiated = models.BooleanField(_("initiated by residents"), default=False)
+    participants_0_12 = models.PositiveIntegerField(_("participants aged 0–12"), default=0)
+    participants_13_17 = models.PositiveIntegerField(_("participants aged 13–17"), default=0)
+    participants_18_25 = models.PositiveIntegerField(_("participants aged 18–25"), default=0)
+    participants_26_59 = models.PositiveIntegerField(_("participants aged 26–59"), default=0)
+    participants_60_plus = models.PositiveIntegerField(_("participants aged 60+"), default=0)
+    volunteers_involved = models.PositiveIntegerField(_("volunteers involved"), default=0)
+    volunteer_hours = models.DecimalField(
+        _("volunteer hours"),
+        max_digits=7,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    partners: models.ManyToManyField[Organization, ActivityPartner] = models.ManyToManyField(
+        Organization,
+        verbose_name=_("partner organisations"),
+        through="ActivityPartner",
+        related_name="partner_activities",
+        blank=True,
+    )
+    effects = ArrayField(
+        models.CharField(max_length=20, choices=Effect.choices),
+        verbose_name=_("intended effects"),
+        default=list,
+        blank=True,
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Shown on the centre's page and in its calendar.")
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-start", "pk"]
+        indexes = [
+            models.Index(fields=["centre", "start"], name="activity_centre_start"),
+            models.Index(fields=["start"], name="activity_start"),
+            GinIndex(fields=["effects"], name="activity_effects"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="activity_end_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(volunteer_hours__gte=0),
+                name="activity_volunteer_hours_not_negative",
+                violation_error_message=_("Volunteer hours cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("centres:event-detail", kwargs={"slug": self.centre.slug, "pk": self.pk})
+
+    @property
+    def participants(self) -> int:
+        return sum(getattr(self, name) or 0 for name, _label in AGE_BANDS)
+
+    @property
+    def hours(self) -> Decimal:
+        """The length of the activity in hours."""
+        if self.start is None or self.end is None:  # type: ignore[redundant-expr,unused-ignore]
+            return Decimal(0)  # type: ignore[unreachable,unused-ignore]
+        return Decimal((self.end - self.start).total_seconds()) / Decimal(3600)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            errors["end"] = ValidationError(_("The end must be after the start."), code="end_before_start")
+        elif self.start is not None and self.end is not None and self.volunteer_hours is not None:
+            limit = self.hours * (self.volunteers_involved or 0)
+            if Decimal(self.volunteer_hours) > limit:
+                errors["volunteer_hours"] = ValidationError(
+                    _(
+                        "Volunteer hours cannot exceed the length of the activity times the "
+                        "number of volunteers (at most %(limit)s h)."
+                    )
+                    % {"limit": f"{limit.quantize(Decimal('0.1'), rounding=ROUND_DOWN)}"},
+                    code="too_many_hours",
+                )
+        if self.effects:
+            unknown = sorted(set(self.effects) - set(Effect.values))
+            if unknown:
+                errors["effects"] = ValidationError(
+                    _("Unknown effect: %(value)s.") % {"value": ", ".join(unknown)}, code="invalid_choice"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ActivityPartner(models.Model):
+    """A partner organisation of an activity (an explicit model so the audit sees it)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="partner_links")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="activity_links")
+
+    class Meta:
+        verbose_name = _("activity partner")
+        verbose_name_plural = _("activity partners")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "organization"], name="activity_partner_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.organization}"
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "zgoda", _("consent (GDPR art. 6(1)(a))")
+    AGREEMENT = "porozumienie", _("volunteering agreement (GDPR art. 6(1)(b))")
+    LEGAL_OBLIGATION = "obowiazek-prawny", _("legal obligation (GDPR art. 6(1)(c))")
+    LEGITIMATE_INTEREST = "uzasadniony-interes", _("legitimate interest (GDPR art. 6(1)(f))")
+
+
+# The fields of a volunteer that hold personal data: exported on request, blanked on erasure.
+VOLUNTEER_PERSONAL_FIELDS = ("name", "email", "phone", "skills", "notes")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Volunteer(VersionedModel):
+    """A volunteer or local leader of a centre. Personal data: minimal, consented, erasable."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="volunteers"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    skills = models.TextField(_("skills"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_leader = models.BooleanField(
+        _("local leader"), default=False, help_text=_("A resident who leads others in the neighbourhood.")
+    )
+    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_scope = models.TextField(
+        _("scope of consent"),
+        blank=True,
+        help_text=_("Which data, for what purpose, e.g. contact for organising activities."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis.choices, blank=True)
+    agreement_start = models.DateField(_("agreement (porozumienie) from"), null=True, blank=True)
+    agreement_end = models.DateField(_("agreement (porozumienie) until"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["centre__name", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=False)
+                | (~Q(name="") & Q(consent_date__isnull=False) & ~Q(consent_scope="") & ~Q(legal_basis="")),
+                name="volunteer_named_and_consented",
+                violation_error_message=_("A volunteer needs a name and a recorded consent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(agreement_end__isnull=True)
+                | Q(agreement_start__isnull=True)
+                | Q(agreement_end__gte=models.F("agreement_start")),
+                name="volunteer_agreement_end_after_start",
+                violation_error_message=_("The agreement cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Volunteer #%(id)s (data erased)") % {"id": self.pk})
+        return self.name
+
+    def clean(self) -> None:
+        if self.erased_at is not None:
+            return
+        errors: dict[str, Any] = {}
+        required = _("Required: personal data is kept only with a recorded consent or another legal basis.")
+        if not self.name:
+            errors["name"] = ValidationError(_("This field is required."), code="required")
+        if self.consent_date is None:
+            errors["consent_date"] = ValidationError(required, code="required")
+        if not self.consent_scope:
+            errors["consent_scope"] = ValidationError(required, code="required")
+        if not self.legal_basis:
+            errors["legal_basis"] = ValidationError(required, code="required")
+        if self.consent_date is not None and self.consent_date > timezone.localdate():
+            errors["consent_date"] = ValidationError(
+                _("The consent date cannot be in the future."), code="future"
+            )
+        if self.agreement_start and self.agreement_end and self.agreement_end < self.agreement_start:
+            errors["agreement_end"] = ValidationError(
+                _("The agreement cannot end before it starts."), code="end_before_start"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class GroupKind(models.TextChoices):
+    SELF_HELP = "samopomocowa", _("self-help group")
+    INFORMAL = "nieformalna", _("informal group")
+    NEIGHBOURS = "sasiedzka", _("neighbours' group")
+    CLUB = "klub", _("club or circle")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Group(VersionedModel):
+    """A group that meets at or with a centre (self-help, informal, neighbours', club)."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="groups"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
+    meets = models.CharField(
+        _("meets"), max_length=200, blank=True, help_text=_("For example: every Tuesday at 18:00.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["centre__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name

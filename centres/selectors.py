@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from centres import access
 from centres.access import UserLike
-from centres.filters import CentreFilter, OperatorTermFilter, OrganizationFilter, OsiedleFilter
-from centres.models import Centre, CentreStatus, Membership, OperatorTerm, Organization, Osiedle
+from centres.filters import (
+    ActivityFilter,
+    CentreFilter,
+    GroupFilter,
+    OperatorTermFilter,
+    OrganizationFilter,
+    OsiedleFilter,
+    ResourceFilter,
+    VolunteerFilter,
+)
+from centres.models import (
+    VOLUNTEER_PERSONAL_FIELDS,
+    Activity,
+    Centre,
+    CentreStatus,
+    Group,
+    Membership,
+    OperatorTerm,
+    Organization,
+    Osiedle,
+    Resource,
+    ResourceKind,
+    Volunteer,
+)
 
 _M = TypeVar("_M", bound=Model)
 
@@ -92,3 +117,148 @@ def membership_list_for_user(*, user: UserLike) -> QuerySet[Membership]:
     if user.pk is None:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=user.pk).select_related("organization")
+
+
+# --- What centres have and do -------------------------------------------------------
+
+
+def _record_of_centre(qs: QuerySet[_M], *, centre: Centre, pk: int | str) -> _M:
+    """A record of a centre the caller already may edit, or 404."""
+    try:
+        return qs.get(centre=centre, pk=pk)
+    except (ObjectDoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def resource_list(
+    *, user: UserLike, centre: Centre | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Resource]:
+    qs = access.visible_resources(user).select_related("centre").order_by("centre__name", "kind", "name")
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return _filtered(ResourceFilter, filters, qs)
+
+
+def resource_get_editable(*, centre: Centre, pk: int | str) -> Resource:
+    return _record_of_centre(Resource.objects.select_related("centre"), centre=centre, pk=pk)
+
+
+def resource_list_public(*, centre: Centre) -> QuerySet[Resource]:
+    """Rooms, spaces and equipment: the material resources residents may ask to use."""
+    return Resource.objects.filter(centre=centre, kind=ResourceKind.MATERIAL).order_by("category", "name")
+
+
+def _activity_queryset() -> QuerySet[Activity]:
+    return Activity.objects.select_related("centre", "centre__primary_osiedle", "series").prefetch_related(
+        Prefetch("partners", queryset=Organization.objects.order_by("name"))
+    )
+
+
+def activity_list(
+    *, user: UserLike, centre: Centre | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Activity]:
+    qs = _activity_queryset().filter(pk__in=access.visible_activities(user).values("pk"))
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return _filtered(ActivityFilter, filters, qs.order_by("-start", "pk"))
+
+
+def activity_get_editable(*, centre: Centre, pk: int | str) -> Activity:
+    return _record_of_centre(_activity_queryset(), centre=centre, pk=pk)
+
+
+def _public_activities() -> QuerySet[Activity]:
+    return _activity_queryset().filter(is_public=True).exclude(centre__status=CentreStatus.CLOSED)
+
+
+def activity_list_upcoming(
+    *, centre: Centre | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Activity]:
+    """Public activities not yet over, soonest first (the centre page, the home page, /events/)."""
+    qs = _public_activities().filter(end__gte=timezone.now())
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return _filtered(ActivityFilter, filters, qs.order_by("start", "pk"))
+
+
+# How far back a subscribed calendar keeps past events.
+CALENDAR_PAST = timedelta(days=92)
+
+
+def activity_list_calendar(*, centre: Centre | None = None) -> QuerySet[Activity]:
+    """Public activities for an iCalendar feed: the last three months and everything ahead."""
+    qs = _public_activities().filter(end__gte=timezone.now() - CALENDAR_PAST)
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return qs.order_by("start", "pk")
+
+
+def activity_get_public(*, slug: str, pk: int | str) -> Activity:
+    try:
+        return _public_activities().get(centre__slug=slug, pk=pk)
+    except (Activity.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def partner_choices() -> QuerySet[Organization]:
+    """Organisations an activity can name as partners (the whole registry)."""
+    return Organization.objects.order_by("name").only("pk", "name", "kind")
+
+
+def volunteer_list(
+    *, user: UserLike, centre: Centre | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Volunteer]:
+    qs = access.visible_volunteers(user).select_related("centre").order_by("centre__name", "name", "pk")
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return _filtered(VolunteerFilter, filters, qs)
+
+
+def volunteer_get_editable(*, centre: Centre, pk: int | str) -> Volunteer:
+    return _record_of_centre(Volunteer.objects.select_related("centre"), centre=centre, pk=pk)
+
+
+def volunteer_personal_data(*, volunteer: Volunteer) -> dict[str, Any]:
+    """Everything the portal holds about a volunteer (GDPR art. 15 and 20): the record
+    and its audit history. The caller has checked access."""
+    from pghistory.models import Events
+
+    history = Events.objects.tracks(volunteer).order_by("pgh_created_at")
+    return {
+        "centre": {"name": volunteer.centre.name, "slug": volunteer.centre.slug},
+        "volunteer": {
+            "id": volunteer.pk,
+            **{name: getattr(volunteer, name) for name in VOLUNTEER_PERSONAL_FIELDS},
+            "is_leader": volunteer.is_leader,
+            "consent_date": volunteer.consent_date.isoformat() if volunteer.consent_date else None,
+            "consent_scope": volunteer.consent_scope,
+            "legal_basis": volunteer.legal_basis,
+            "agreement_start": volunteer.agreement_start.isoformat() if volunteer.agreement_start else None,
+            "agreement_end": volunteer.agreement_end.isoformat() if volunteer.agreement_end else None,
+            "active": volunteer.active,
+            "created_at": volunteer.created_at.isoformat(),
+            "updated_at": volunteer.updated_at.isoformat(),
+        },
+        "history": [
+            {"at": event.pgh_created_at.isoformat(), "event": event.pgh_label, "data": event.pgh_data}
+            for event in history
+            if event.pgh_model == "centres.VolunteerEvent"
+        ],
+    }
+
+
+def group_list(
+    *, user: UserLike, centre: Centre | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Group]:
+    qs = access.visible_groups(user).select_related("centre").order_by("centre__name", "name")
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return _filtered(GroupFilter, filters, qs)
+
+
+def group_get_editable(*, centre: Centre, pk: int | str) -> Group:
+    return _record_of_centre(Group.objects.select_related("centre"), centre=centre, pk=pk)
+
+
+def group_list_public(*, centre: Centre) -> QuerySet[Group]:
+    return Group.objects.filter(centre=centre, active=True).order_by("name")

@@ -6,25 +6,42 @@ the acting user to them when the write does not come through a web request.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 import pghistory
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres import access
 from centres.access import UserLike
 from centres.models import (
+    AGE_BANDS,
+    MAX_SERIES_OCCURRENCES,
     SECTOR_OF_KIND,
+    VOLUNTEER_PERSONAL_FIELDS,
+    Activity,
+    ActivityPartner,
+    ActivitySeries,
     Centre,
+    Group,
     Membership,
     OperatorTerm,
     Organization,
     Osiedle,
+    Resource,
+    SeriesFrequency,
+    Volunteer,
 )
 from centres.validators import normalise_number
 
@@ -164,6 +181,388 @@ def membership_save(*, membership: Membership, actor: UserLike | None) -> Member
 
 
 @transaction.atomic
-def role_groups_ensure() -> list[Group]:
+def role_groups_ensure() -> list[AuthGroup]:
     """The role groups exist (idempotent)."""
-    return [Group.objects.get_or_create(name=name)[0] for name in access.ROLE_GROUPS]
+    return [AuthGroup.objects.get_or_create(name=name)[0] for name in access.ROLE_GROUPS]
+
+
+# --- Organisations added on the spot by operators ---------------------------------
+
+
+@transaction.atomic
+def organization_add_partner(*, actor: UserLike, name: str, kind: str) -> Organization:
+    """An operator adds a partner missing from the registry (name and kind; city staff
+    complete the rest). An organisation of the same name is not added twice."""
+    if not access.can_add_organization(actor):
+        raise PermissionDenied
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("This field is required.")}, code="required")
+    existing = Organization.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "name": _("“%(name)s” is already in the registry: pick it from the list of organisations.")
+                % {"name": existing.name}
+            },
+            code="duplicate",
+        )
+    organization = Organization(name=name, kind=kind, sector=SECTOR_OF_KIND.get(kind, ""))
+    organization.full_clean()
+    with _audited(actor, "organization.add_partner"):
+        organization.save()
+    return organization
+
+
+# --- Records of a centre: resources, activities, volunteers, groups ----------------
+# Each is created for a centre the actor may edit, and changed or deleted only with the
+# version it was read at (optimistic locking), so that a colleague's change is not lost.
+
+RESOURCE_FIELDS = ("kind", "category", "name", "description", "capacity", "accessible", "shareable")
+ACTIVITY_FIELDS = (
+    "title",
+    "description",
+    "start",
+    "end",
+    "method",
+    "form",
+    "place",
+    "in_public_space",
+    "resident_initiated",
+    *(name for name, _label in AGE_BANDS),
+    "volunteers_involved",
+    "volunteer_hours",
+    "effects",
+    "is_public",
+)
+VOLUNTEER_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "skills",
+    "notes",
+    "is_leader",
+    "consent_date",
+    "consent_scope",
+    "legal_basis",
+    "agreement_start",
+    "agreement_end",
+    "active",
+)
+GROUP_FIELDS = ("name", "kind", "meets", "description", "members_count", "active")
+
+_R = TypeVar("_R", Resource, Activity, Volunteer, Group)
+
+
+def _conflict(record: Model) -> ConflictError:
+    return ConflictError(
+        _(
+            "Someone else changed this %(record)s while you were editing it. Your changes were "
+            "not saved: reload the page to see the current version, then make your changes again."
+        )
+        % {"record": record._meta.verbose_name},
+        code="conflict",
+    )
+
+
+def _check_centre(actor: UserLike, centre: Centre) -> None:
+    if not access.can_edit_centre(actor, centre):
+        raise PermissionDenied
+
+
+def _lock(record: _R, expected_version: int) -> _R:
+    """The record re-read under a row lock; a ConflictError if it changed since it was read."""
+    try:
+        locked = type(record).objects.select_for_update().get(pk=record.pk)
+    except type(record).DoesNotExist as exc:
+        raise ConflictError(
+            _("This record was deleted by someone else while you were editing it."), code="conflict"
+        ) from exc
+    if locked.version != expected_version:
+        raise _conflict(locked)
+    return locked
+
+
+def _record_create(record: _R, *, actor: UserLike, fields: dict[str, Any], allowed: Iterable[str]) -> _R:
+    _check_centre(actor, record.centre)
+    _set_fields(record, fields, allowed)
+    record.full_clean()
+    with _audited(actor, f"{record._meta.model_name}.create"):
+        record.save()
+    return record
+
+
+def _record_update(
+    record: _R, *, actor: UserLike, expected_version: int, fields: dict[str, Any], allowed: Iterable[str]
+) -> _R:
+    _check_centre(actor, record.centre)
+    locked = _lock(record, expected_version)
+    _set_fields(locked, fields, allowed)
+    locked.version += 1
+    locked.full_clean()
+    with _audited(actor, f"{record._meta.model_name}.update"):
+        locked.save()
+    return locked
+
+
+def _record_delete(record: _R, *, actor: UserLike, expected_version: int) -> None:
+    _check_centre(actor, record.centre)
+    locked = _lock(record, expected_version)
+    with _audited(actor, f"{record._meta.model_name}.delete"):
+        locked.delete()
+
+
+@transaction.atomic
+def resource_create(*, centre: Centre, actor: UserLike, **fields: Any) -> Resource:
+    return _record_create(Resource(centre=centre), actor=actor, fields=fields, allowed=RESOURCE_FIELDS)
+
+
+@transaction.atomic
+def resource_update(*, resource: Resource, actor: UserLike, expected_version: int, **fields: Any) -> Resource:
+    return _record_update(
+        resource, actor=actor, expected_version=expected_version, fields=fields, allowed=RESOURCE_FIELDS
+    )
+
+
+@transaction.atomic
+def resource_delete(*, resource: Resource, actor: UserLike, expected_version: int) -> None:
+    _record_delete(resource, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def group_create(*, centre: Centre, actor: UserLike, **fields: Any) -> Group:
+    return _record_create(Group(centre=centre), actor=actor, fields=fields, allowed=GROUP_FIELDS)
+
+
+@transaction.atomic
+def group_update(*, group: Group, actor: UserLike, expected_version: int, **fields: Any) -> Group:
+    return _record_update(
+        group, actor=actor, expected_version=expected_version, fields=fields, allowed=GROUP_FIELDS
+    )
+
+
+@transaction.atomic
+def group_delete(*, group: Group, actor: UserLike, expected_version: int) -> None:
+    _record_delete(group, actor=actor, expected_version=expected_version)
+
+
+# --- Activities -------------------------------------------------------------------
+
+
+def _set_partners(activity: Activity, partners: Iterable[Organization]) -> None:
+    wanted = {org.pk for org in partners}
+    current = set(activity.partner_links.values_list("organization_id", flat=True))
+    ActivityPartner.objects.filter(activity=activity, organization_id__in=current - wanted).delete()
+    ActivityPartner.objects.bulk_create(
+        [ActivityPartner(activity=activity, organization_id=pk) for pk in sorted(wanted - current)]
+    )
+
+
+def _with_new_partner(
+    *, actor: UserLike, partners: Iterable[Organization], new_partner_name: str, new_partner_kind: str
+) -> list[Organization]:
+    """The chosen partners, plus an organisation the operator adds to the registry on the spot."""
+    result = list(partners)
+    if not new_partner_name.strip():
+        return result
+    if not new_partner_kind:
+        raise ValidationError(
+            {"new_partner_kind": _("Choose the kind of the new organisation.")}, code="required"
+        )
+    try:
+        result.append(organization_add_partner(actor=actor, name=new_partner_name, kind=new_partner_kind))
+    except ValidationError as exc:
+        errors = exc.message_dict
+        raise ValidationError(
+            {
+                "new_partner_name": errors.get("name", []) + errors.get("__all__", []),
+                **({"new_partner_kind": errors["kind"]} if "kind" in errors else {}),
+            }
+        ) from exc
+    return result
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    centre: Centre,
+    actor: UserLike,
+    partners: Iterable[Organization] = (),
+    new_partner_name: str = "",
+    new_partner_kind: str = "",
+    **fields: Any,
+) -> Activity:
+    activity = _record_create(Activity(centre=centre), actor=actor, fields=fields, allowed=ACTIVITY_FIELDS)
+    partner_list = _with_new_partner(
+        actor=actor, partners=partners, new_partner_name=new_partner_name, new_partner_kind=new_partner_kind
+    )
+    with _audited(actor, "activity.create"):
+        _set_partners(activity, partner_list)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    actor: UserLike,
+    expected_version: int,
+    partners: Iterable[Organization] | None = None,
+    new_partner_name: str = "",
+    new_partner_kind: str = "",
+    **fields: Any,
+) -> Activity:
+    """Change one activity; in a series, only this occurrence changes."""
+    updated = _record_update(
+        activity, actor=actor, expected_version=expected_version, fields=fields, allowed=ACTIVITY_FIELDS
+    )
+    if new_partner_name.strip():
+        current = list(updated.partners.all()) if partners is None else partners
+        partners = _with_new_partner(
+            actor=actor,
+            partners=current,
+            new_partner_name=new_partner_name,
+            new_partner_kind=new_partner_kind,
+        )
+    if partners is not None:
+        with _audited(actor, "activity.update"):
+            _set_partners(updated, partners)
+    return updated
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, actor: UserLike, expected_version: int) -> None:
+    _record_delete(activity, actor=actor, expected_version=expected_version)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    """The same day of a later month, or that month's last day (31 January → 28/29 February)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+
+
+def series_starts(*, first_start: datetime, frequency: str, until: date) -> list[datetime]:
+    """The starts of a series' occurrences, at the same local wall-clock time across
+    daylight-saving changes. Stops one past the limit so a too-long series is reported."""
+    local = timezone.localtime(first_start).replace(tzinfo=None)
+    starts: list[datetime] = []
+    step = 0
+    while len(starts) <= MAX_SERIES_OCCURRENCES:
+        if frequency == SeriesFrequency.WEEKLY:
+            moment = local + timedelta(weeks=step)
+        elif frequency == SeriesFrequency.MONTHLY:
+            moment = _add_months(local, step)
+        else:
+            raise ValidationError({"frequency": _("Choose how often the activity repeats.")}, code="invalid")
+        if moment.date() > until:
+            break
+        starts.append(timezone.make_aware(moment))
+        step += 1
+    return starts
+
+
+@transaction.atomic
+def activity_series_create(
+    *,
+    centre: Centre,
+    actor: UserLike,
+    frequency: str,
+    until: date,
+    partners: Iterable[Organization] = (),
+    new_partner_name: str = "",
+    new_partner_kind: str = "",
+    **fields: Any,
+) -> ActivitySeries:
+    """A weekly or monthly series created in one go: whole, or not at all."""
+    _check_centre(actor, centre)
+    first = Activity(centre=centre)
+    _set_fields(first, fields, ACTIVITY_FIELDS)
+    first.full_clean()
+    if until < timezone.localtime(first.start).date():
+        raise ValidationError(
+            {"until": _("The series must end on or after the date of its first occurrence.")},
+            code="until_before_start",
+        )
+    starts = series_starts(first_start=first.start, frequency=frequency, until=until)
+    if len(starts) > MAX_SERIES_OCCURRENCES:
+        raise ValidationError(
+            {
+                "until": _("A series can have at most %(max)s occurrences: choose an earlier end date.")
+                % {"max": MAX_SERIES_OCCURRENCES}
+            },
+            code="too_many_occurrences",
+        )
+    length = first.end - first.start
+    partner_list = _with_new_partner(
+        actor=actor, partners=partners, new_partner_name=new_partner_name, new_partner_kind=new_partner_kind
+    )
+    with _audited(actor, "activity_series.create"):
+        series = ActivitySeries.objects.create(
+            centre=centre, frequency=frequency, first_start=starts[0], until=until, occurrences=len(starts)
+        )
+        activities = []
+        for start in starts:
+            occurrence = Activity(centre=centre, series=series)
+            _set_fields(occurrence, {**fields, "start": start, "end": start + length}, ACTIVITY_FIELDS)
+            occurrence.full_clean()
+            activities.append(occurrence)
+        Activity.objects.bulk_create(activities)
+        ActivityPartner.objects.bulk_create(
+            [
+                ActivityPartner(activity=activity, organization=organization)
+                for activity in activities
+                for organization in partner_list
+            ]
+        )
+    return series
+
+
+# --- Volunteers: personal data ----------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_create(*, centre: Centre, actor: UserLike, **fields: Any) -> Volunteer:
+    return _record_create(Volunteer(centre=centre), actor=actor, fields=fields, allowed=VOLUNTEER_FIELDS)
+
+
+@transaction.atomic
+def volunteer_update(
+    *, volunteer: Volunteer, actor: UserLike, expected_version: int, **fields: Any
+) -> Volunteer:
+    if volunteer.erased_at is not None:
+        raise ValidationError(_("This volunteer's personal data has been erased."), code="erased")
+    return _record_update(
+        volunteer, actor=actor, expected_version=expected_version, fields=fields, allowed=VOLUNTEER_FIELDS
+    )
+
+
+@transaction.atomic
+def volunteer_erase(*, volunteer: Volunteer, actor: UserLike) -> Volunteer:
+    """Erase a volunteer's personal data (GDPR art. 17) everywhere the portal keeps it:
+    the record, its audit history and the admin's log. The record stays, anonymous, so
+    the centre's figures (volunteers, hours of activities) do not change."""
+    _check_centre(actor, volunteer.centre)
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if locked.erased_at is not None:
+        return locked
+    # The audit history holds snapshots of the personal data: they go first.
+    VolunteerEvent = apps.get_model("centres", "VolunteerEvent")
+    VolunteerEvent.objects.filter(pgh_obj_id=locked.pk).delete()
+    for name in VOLUNTEER_PERSONAL_FIELDS:
+        setattr(locked, name, "")
+    locked.consent_date = None
+    locked.consent_scope = ""
+    locked.legal_basis = ""
+    locked.agreement_start = None
+    locked.agreement_end = None
+    locked.active = False
+    locked.erased_at = timezone.now()
+    locked.version += 1
+    locked.full_clean()
+    with _audited(actor, "volunteer.erase"):
+        locked.save()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Volunteer), object_id=str(locked.pk)
+    ).update(object_repr=str(locked)[:200], change_message="")
+    return locked

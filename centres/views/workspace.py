@@ -1,74 +1,19 @@
-"""Server-rendered pages of the centres app: public pages and the operator workspace."""
+"""The operator workspace: where operators keep their centres' records."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from centres import access, selectors, services
-from centres.exports import centres_csv, centres_geojson
-from centres.filters import CentreFilter
 from centres.forms import CentreProfileForm
 from centres.models import Centre
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The map and the directory of centres, filterable by osiedle and district."""
-    filterset = CentreFilter(request.GET or None, queryset=selectors.centre_list_public())
-    centres = list(filterset.qs)
-    return render(
-        request,
-        "centres/home.html",
-        {
-            "filter": filterset,
-            "centres": centres,
-            "centres_geojson": centres_geojson(centres, base_url=""),
-        },
-    )
-
-
-@require_GET
-def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    centre = selectors.centre_get_public(slug=slug)
-    return render(
-        request,
-        "centres/centre_detail.html",
-        {
-            "centre": centre,
-            "centre_geojson": centres_geojson([centre], base_url=""),
-            "can_edit": access.can_edit_centre(request.user, centre),
-        },
-    )
-
-
-@require_GET
-def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "centres/open_data.html", {"centre_count": selectors.centre_list_public().count()})
-
-
-@require_GET
-def open_data_centres_csv(request: HttpRequest) -> HttpResponse:
-    body = centres_csv(selectors.centre_list_public(), base_url=_base_url(request))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="centres.csv"'
-    return response
-
-
-@require_GET
-def open_data_centres_geojson(request: HttpRequest) -> HttpResponse:
-    data = centres_geojson(selectors.centre_list_public(), base_url=_base_url(request))
-    return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

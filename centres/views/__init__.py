@@ -1,0 +1,1 @@
+"""Server-rendered pages of the centres app: one module per area."""
