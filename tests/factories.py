@@ -4,7 +4,7 @@ flush the database), so osiedla and groups are created on demand."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -13,17 +13,29 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from centres.models import (
+    Activity,
+    ActivityPartner,
+    CalMethod,
     Centre,
     CentreStatus,
     District,
+    Effect,
+    GroupKind,
+    LegalBasis,
     Membership,
     MembershipRole,
     OperatorTerm,
     Organization,
     OrganizationKind,
     Osiedle,
+    Resource,
+    ResourceCategory,
+    ResourceKind,
     Sector,
+    Volunteer,
 )
+from centres.models import ActivityForm as ActivityFormChoice
+from centres.models import Group as CentreGroup
 from centres.validators import nip_check_digit, regon_check_digit
 
 PASSWORD = "test-pass-2026"
@@ -132,3 +144,74 @@ def operator_with_centre(username: str, **centre_kwargs: object) -> tuple[object
 def past_term_dates() -> tuple[date, date]:
     today = timezone.localdate()
     return today - timedelta(days=800), today - timedelta(days=400)
+
+
+# --- What a centre has and does ----------------------------------------------------
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    centre = factory.SubFactory(CentreFactory)
+    kind = ResourceKind.MATERIAL
+    category = ResourceCategory.ROOM
+    name = factory.Sequence(lambda n: f"Sala {n}")
+    capacity = 30
+    accessible = True
+
+
+def _next_week_at(hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=7)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A public workshop a week from now, 17:00–19:00 local time."""
+
+    class Meta:
+        model = Activity
+
+    centre = factory.SubFactory(CentreFactory)
+    title = factory.Sequence(lambda n: f"Warsztaty sąsiedzkie {n}")
+    start = factory.LazyFunction(lambda: _next_week_at(17))
+    end = factory.LazyAttribute(lambda a: a.start + timedelta(hours=2))
+    method = CalMethod.ORGANISING
+    form = ActivityFormChoice.WORKSHOP
+    place = "Sala główna"
+    participants_26_59 = 10
+    volunteers_involved = 2
+    volunteer_hours = Decimal("4.0")
+    effects = factory.LazyFunction(lambda: [Effect.RELATIONS])
+    is_public = True
+
+    @factory.post_generation
+    def partners(self, create: bool, extracted: list[Organization] | None, **kwargs: object) -> None:
+        if create and extracted:
+            for organization in extracted:
+                ActivityPartner.objects.create(activity=self, organization=organization)
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Volunteer
+
+    centre = factory.SubFactory(CentreFactory)
+    name = factory.Sequence(lambda n: f"Wolontariusz {n}")
+    email = factory.Sequence(lambda n: f"wolontariusz{n}@example.org")
+    phone = "600 100 200"
+    skills = "animacja czasu wolnego"
+    consent_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    consent_scope = "Imię, nazwisko i kontakt w celu organizowania działań centrum."
+    legal_basis = LegalBasis.CONSENT
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CentreGroup
+
+    centre = factory.SubFactory(CentreFactory)
+    name = factory.Sequence(lambda n: f"Klub sąsiedzki {n}")
+    kind = GroupKind.NEIGHBOURS
+    meets = "wtorki 18:00"
+    members_count = 12
