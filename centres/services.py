@@ -257,10 +257,11 @@ _R = TypeVar("_R", Resource, Activity, Volunteer, Group)
 def _conflict(record: Model) -> ConflictError:
     return ConflictError(
         _(
-            "Someone else changed this %(record)s while you were editing it. Your changes were "
-            "not saved: reload the page to see the current version, then make your changes again."
+            "Someone else saved a change to this record (%(record)s) while you were editing it. "
+            "Your changes were not saved: reload the page to see the current version, then make "
+            "your changes again."
         )
-        % {"record": record._meta.verbose_name},
+        % {"record": record},
         code="conflict",
     )
 
