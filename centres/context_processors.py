@@ -16,6 +16,11 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     nav: list[dict[str, Any]] = [
         {"url": reverse("centres:home"), "label": _("Centres"), "names": {"home", "centre-detail"}},
+        {
+            "url": reverse("centres:events"),
+            "label": _("Events"),
+            "names": {"events", "centre-events", "event-detail"},
+        },
         {"url": reverse("centres:open-data"), "label": _("Open data"), "names": {"open-data"}},
     ]
     if user.is_authenticated:
@@ -24,14 +29,17 @@ def portal(request: HttpRequest) -> dict[str, Any]:
                 {
                     "url": reverse("centres:workspace"),
                     "label": _("My workspace"),
-                    "names": {"workspace", "workspace-centre-edit"},
+                    # Every page of the workspace: its URL names start with "workspace".
+                    "prefix": "workspace",
+                    "names": set(),
                 }
             )
         if access.is_city_staff(user):
             nav.append({"url": reverse("admin:index"), "label": _("Administration"), "names": set()})
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = (request.resolver_match.url_name if request.resolver_match else "") or ""
     for item in nav:
-        item["current"] = current in item.pop("names")
+        prefix = item.pop("prefix", None)
+        item["current"] = current in item.pop("names") or bool(prefix and current.startswith(prefix))
     return {
         "portal_nav": nav,
         "map_tile_url": settings.MAP_TILE_URL,

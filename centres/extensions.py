@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from centres.models import Centre
+from centres.models import Activity, Centre
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,18 @@ class WorkspaceLink:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ActivitySection:
+    """A section of an activity's workspace edit page (e.g. the needs it answers):
+    ``context`` returns the template's context, or None to show nothing."""
+
+    template: str
+    context: Callable[[HttpRequest, Activity], dict[str, Any] | None]
+    order: int = 100
+
+
 _centre_sections: list[CentreSection] = []
+_activity_sections: list[ActivitySection] = []
 _workspace_links: list[WorkspaceLink] = []
 
 
@@ -46,6 +57,12 @@ def register_centre_section(section: CentreSection) -> None:
     if section not in _centre_sections:
         _centre_sections.append(section)
         _centre_sections.sort(key=lambda item: item.order)
+
+
+def register_activity_section(section: ActivitySection) -> None:
+    if section not in _activity_sections:
+        _activity_sections.append(section)
+        _activity_sections.sort(key=lambda item: item.order)
 
 
 def register_workspace_link(link: WorkspaceLink) -> None:
@@ -63,6 +80,17 @@ def render_centre_sections(request: HttpRequest, centre: Centre) -> list[SafeStr
             rendered.append(
                 SafeString(render_to_string(section.template, {"centre": centre, **context}, request))
             )
+    return rendered
+
+
+def render_activity_sections(request: HttpRequest, activity: Activity) -> list[SafeString]:
+    """The registered sections of an activity's workspace page, rendered in order."""
+    rendered: list[SafeString] = []
+    for section in _activity_sections:
+        context = section.context(request, activity)
+        if context is not None:
+            full_context = {"activity": activity, "centre": activity.centre, **context}
+            rendered.append(SafeString(render_to_string(section.template, full_context, request)))
     return rendered
 
 

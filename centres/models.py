@@ -3,7 +3,8 @@ and what a centre has and does: resources, activities, volunteers and groups."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -596,31 +597,63 @@ class Activity(VersionedModel):
         """The length of the activity in hours."""
         if self.start is None or self.end is None:  # type: ignore[redundant-expr,unused-ignore]
             return Decimal(0)  # type: ignore[unreachable,unused-ignore]
-        return Decimal((self.end - self.start).total_seconds()) / Decimal(3600)
+        return Decimal(elapsed(self.start, self.end).total_seconds()) / Decimal(3600)
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        # Unknown effects are reported by clean() in one message naming them; the array
+        # field's own message ("Item 2 in the array did not validate…") would repeat it.
+        excluded = set(exclude or ())
+        if isinstance(self.effects, list) and _unknown_effects(self.effects):
+            excluded.add("effects")
+        super().clean_fields(exclude=excluded)
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if self.start is not None and self.end is not None and self.end <= self.start:
+        # A value that failed its field's validation is still raw here: it is left alone.
+        start, end, hours, volunteers = self.start, self.end, self.volunteer_hours, self.volunteers_involved
+        times_valid = isinstance(start, datetime) and isinstance(end, datetime)
+        if times_valid and elapsed(start, end) <= timedelta(0):
             errors["end"] = ValidationError(_("The end must be after the start."), code="end_before_start")
-        elif self.start is not None and self.end is not None and self.volunteer_hours is not None:
-            limit = self.hours * (self.volunteers_involved or 0)
-            if Decimal(self.volunteer_hours) > limit:
+        elif (
+            times_valid
+            and isinstance(hours, Decimal | int)
+            # A negative count is a field error already; no limit is computed from it.
+            and isinstance(volunteers, int)
+            and volunteers >= 0
+        ):
+            # Compared in seconds, exactly: 1 h 20 min × 3 volunteers allows 4.0 h, which
+            # a limit computed in (rounded) hours would refuse.
+            seconds = Decimal(elapsed(start, end).total_seconds()) * volunteers
+            if Decimal(hours) * 3600 > seconds:
+                limit = (seconds / 3600).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
                 errors["volunteer_hours"] = ValidationError(
                     _(
                         "Volunteer hours cannot exceed the length of the activity times the "
                         "number of volunteers (at most %(limit)s h)."
                     )
-                    % {"limit": f"{limit.quantize(Decimal('0.1'), rounding=ROUND_DOWN)}"},
+                    % {"limit": f"{limit}"},
                     code="too_many_hours",
                 )
-        if self.effects:
-            unknown = sorted(set(self.effects) - set(Effect.values))
+        if isinstance(self.effects, list):
+            unknown = _unknown_effects(self.effects)
             if unknown:
                 errors["effects"] = ValidationError(
                     _("Unknown effect: %(value)s.") % {"value": ", ".join(unknown)}, code="invalid_choice"
                 )
         if errors:
             raise ValidationError(errors)
+
+
+def _unknown_effects(effects: list[Any]) -> list[str]:
+    return sorted({str(value) for value in effects} - set(Effect.values))
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time between two moments. Python subtracts (and compares) two aware datetimes
+    of one time zone by their wall clocks, an hour off across a daylight-saving change."""
+    if start.tzinfo is not None and end.tzinfo is not None:
+        return end.astimezone(UTC) - start.astimezone(UTC)
+    return end - start
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
@@ -659,7 +692,7 @@ class Volunteer(VersionedModel):
     centre = models.ForeignKey(
         Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="volunteers"
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("full name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     skills = models.TextField(_("skills"), blank=True)
@@ -676,7 +709,7 @@ class Volunteer(VersionedModel):
     legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis.choices, blank=True)
     agreement_start = models.DateField(_("agreement (porozumienie) from"), null=True, blank=True)
     agreement_end = models.DateField(_("agreement (porozumienie) until"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("volunteer", "active"), default=True)
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -750,7 +783,7 @@ class Group(VersionedModel):
     )
     description = models.TextField(_("description"), blank=True)
     members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("group", "active"), default=True)
 
     class Meta:
         verbose_name = _("group")

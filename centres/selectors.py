@@ -262,3 +262,32 @@ def group_get_editable(*, centre: Centre, pk: int | str) -> Group:
 
 def group_list_public(*, centre: Centre) -> QuerySet[Group]:
     return Group.objects.filter(centre=centre, active=True).order_by("name")
+
+
+def activity_list_of_series(*, user: UserLike, series_id: int) -> QuerySet[Activity]:
+    """The occurrences of a series that the user may see, in order."""
+    return activity_list(user=user).filter(series_id=series_id).order_by("start", "pk")
+
+
+def centre_list_workspace(*, user: UserLike) -> QuerySet[Centre]:
+    """The centres of a user's workspace with their short figures (activities not yet over,
+    resources, active volunteers, active groups), counted in the same query as the centres."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def count_of(records: QuerySet[Any]) -> Coalesce:
+        per_centre = (
+            records.filter(centre=OuterRef("pk"))
+            .order_by()
+            .values("centre")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(per_centre, output_field=IntegerField()), 0)
+
+    return centre_list_editable(user=user).annotate(
+        upcoming_activity_count=count_of(Activity.objects.filter(end__gte=timezone.now())),
+        resource_count=count_of(Resource.objects.all()),
+        active_volunteer_count=count_of(Volunteer.objects.filter(active=True, erased_at__isnull=True)),
+        active_group_count=count_of(Group.objects.filter(active=True)),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import pghistory
@@ -40,8 +40,10 @@ from centres.models import (
     Organization,
     Osiedle,
     Resource,
+    Sector,
     SeriesFrequency,
     Volunteer,
+    elapsed,
 )
 from centres.validators import normalise_number
 
@@ -207,7 +209,8 @@ def organization_add_partner(*, actor: UserLike, name: str, kind: str) -> Organi
             },
             code="duplicate",
         )
-    organization = Organization(name=name, kind=kind, sector=SECTOR_OF_KIND.get(kind, ""))
+    # An unknown kind is reported on "kind" alone, not also as a missing sector.
+    organization = Organization(name=name, kind=kind, sector=SECTOR_OF_KIND.get(kind, Sector.CIVIC))
     organization.full_clean()
     with _audited(actor, "organization.add_partner"):
         organization.save()
@@ -373,11 +376,13 @@ def _with_new_partner(
     try:
         result.append(organization_add_partner(actor=actor, name=new_partner_name, kind=new_partner_kind))
     except ValidationError as exc:
-        errors = exc.message_dict
+        # The organisation's fields are named differently on the activity's form.
+        on_name = [m for field, messages in exc.message_dict.items() if field != "kind" for m in messages]
+        on_kind = exc.message_dict.get("kind", [])
         raise ValidationError(
             {
-                "new_partner_name": errors.get("name", []) + errors.get("__all__", []),
-                **({"new_partner_kind": errors["kind"]} if "kind" in errors else {}),
+                **({"new_partner_name": on_name} if on_name else {}),
+                **({"new_partner_kind": on_kind} if on_kind else {}),
             }
         ) from exc
     return result
@@ -449,16 +454,20 @@ def series_starts(*, first_start: datetime, frequency: str, until: date) -> list
     local = timezone.localtime(first_start).replace(tzinfo=None)
     starts: list[datetime] = []
     step = 0
+    if frequency not in SeriesFrequency.values:
+        raise ValidationError({"frequency": _("Choose how often the activity repeats.")}, code="invalid")
     while len(starts) <= MAX_SERIES_OCCURRENCES:
-        if frequency == SeriesFrequency.WEEKLY:
-            moment = local + timedelta(weeks=step)
-        elif frequency == SeriesFrequency.MONTHLY:
-            moment = _add_months(local, step)
-        else:
-            raise ValidationError({"frequency": _("Choose how often the activity repeats.")}, code="invalid")
+        try:
+            if frequency == SeriesFrequency.WEEKLY:
+                moment = local + timedelta(weeks=step)
+            else:
+                moment = _add_months(local, step)
+            aware = timezone.make_aware(moment)
+        except (OverflowError, ValueError):
+            break  # past the last date Python can represent: no later occurrence exists
         if moment.date() > until:
             break
-        starts.append(timezone.make_aware(moment))
+        starts.append(aware)
         step += 1
     return starts
 
@@ -469,7 +478,7 @@ def activity_series_create(
     centre: Centre,
     actor: UserLike,
     frequency: str,
-    until: date,
+    until: date | None,
     partners: Iterable[Organization] = (),
     new_partner_name: str = "",
     new_partner_kind: str = "",
@@ -480,6 +489,8 @@ def activity_series_create(
     first = Activity(centre=centre)
     _set_fields(first, fields, ACTIVITY_FIELDS)
     first.full_clean()
+    if until is None:
+        raise ValidationError({"until": _("This field is required.")}, code="required")
     if until < timezone.localtime(first.start).date():
         raise ValidationError(
             {"until": _("The series must end on or after the date of its first occurrence.")},
@@ -494,7 +505,9 @@ def activity_series_create(
             },
             code="too_many_occurrences",
         )
-    length = first.end - first.start
+    # The real length (not the wall-clock one), so that an evening across the clock change
+    # lasts as long as the others and keeps within its volunteer hours.
+    length = elapsed(first.start, first.end)
     partner_list = _with_new_partner(
         actor=actor, partners=partners, new_partner_name=new_partner_name, new_partner_kind=new_partner_kind
     )
@@ -505,7 +518,8 @@ def activity_series_create(
         activities = []
         for start in starts:
             occurrence = Activity(centre=centre, series=series)
-            _set_fields(occurrence, {**fields, "start": start, "end": start + length}, ACTIVITY_FIELDS)
+            end = timezone.localtime(start.astimezone(UTC) + length)
+            _set_fields(occurrence, {**fields, "start": start, "end": end}, ACTIVITY_FIELDS)
             occurrence.full_clean()
             activities.append(occurrence)
         Activity.objects.bulk_create(activities)
@@ -531,7 +545,16 @@ def volunteer_create(*, centre: Centre, actor: UserLike, **fields: Any) -> Volun
 def volunteer_update(
     *, volunteer: Volunteer, actor: UserLike, expected_version: int, **fields: Any
 ) -> Volunteer:
-    if volunteer.erased_at is not None:
+    _check_centre(actor, volunteer.centre)
+    # Asked of the current row, not of the caller's copy: a form read before a colleague
+    # erased the volunteer must not bring the personal data back.
+    erased = (
+        Volunteer.objects.select_for_update()
+        .filter(pk=volunteer.pk)
+        .values_list("erased_at", flat=True)
+        .first()
+    )
+    if volunteer.erased_at is not None or erased is not None:
         raise ValidationError(_("This volunteer's personal data has been erased."), code="erased")
     return _record_update(
         volunteer, actor=actor, expected_version=expected_version, fields=fields, allowed=VOLUNTEER_FIELDS

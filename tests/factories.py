@@ -171,6 +171,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Activity
+        skip_postgeneration_save = True
 
     centre = factory.SubFactory(CentreFactory)
     title = factory.Sequence(lambda n: f"Warsztaty sąsiedzkie {n}")

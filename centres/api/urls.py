@@ -8,6 +8,10 @@ router.register("osiedla", views.OsiedleViewSet, basename="osiedle")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("centres", views.CentreViewSet, basename="centre")
 router.register("operator-terms", views.OperatorTermViewSet, basename="operator-term")
+router.register("resources", views.ResourceViewSet, basename="resource")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("volunteers", views.VolunteerViewSet, basename="volunteer")
+router.register("groups", views.GroupViewSet, basename="group")
 
 app_name = "api"
 

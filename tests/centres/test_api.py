@@ -226,10 +226,10 @@ def test_two_api_edits_from_the_same_version_keep_the_first(api_client, operator
         "/api/v1/centres/cal-szczepin/", {"version": 1, "description": "Druga"}, format="json"
     )
 
-    # Then the second is refused and the first is stored
+    # Then the second is refused as a conflict and the first is stored
     assert first.status_code == 200
-    assert second.status_code == 400
-    assert second.json() == {"non_field_errors": [CONFLICT_MESSAGE]}
+    assert second.status_code == 409
+    assert second.json() == {"detail": CONFLICT_MESSAGE, "code": "conflict"}
     centre_a.refresh_from_db()
     assert centre_a.description == "Pierwsza"
     assert centre_a.version == 2
