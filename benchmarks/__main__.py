@@ -2,7 +2,9 @@
 on the demo network at --scale 1 and --scale 10, in its own embedded database.
 
 In-process requests through Django's test client (no network, no server): the
-figures are the portal's own work per request, median of repeated runs.
+figures are the portal's own work per request, median of repeated runs. Pages are
+found by URL name; one that does not exist is listed as not measured and the run
+exits non-zero.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 os.environ.setdefault("CAL_EMBEDDED_PROFILE", "bench")
@@ -28,17 +31,40 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from cal_portal import embedded  # noqa: E402
 
 REPEAT = 30
-URLS = [
-    ("home (map + directory)", "/", None),
-    ("centre page", "/centres/cal-szczepin/", None),
-    ("open data centres.geojson", "/open-data/centres.geojson", None),
-    ("API centres list", "/api/v1/centres/?page_size=100", None),
-    ("workspace (operator-a)", "/workspace/", "operator-a"),
-    ("API me (operator-a)", "/api/v1/me/", "operator-a"),
+
+
+@dataclass(frozen=True)
+class Page:
+    """A measured page, found by its URL name so that a renamed or missing page is
+    reported rather than measured as a 404."""
+
+    label: str
+    name: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    username: str | None = None
+
+    def url(self) -> str:
+        return reverse(self.name, kwargs=self.kwargs or None) + self.query
+
+
+SZCZEPIN = {"slug": "cal-szczepin"}
+PAGES = [
+    Page("home (map + directory)", "centres:home"),
+    Page("centre page (with events)", "centres:centre-detail", SZCZEPIN),
+    Page("events", "centres:events"),
+    Page("centre calendar (.ics)", "centres:centre-calendar", SZCZEPIN),
+    Page("open data centres.geojson", "centres:open-data-centres-geojson"),
+    Page("API centres list", "api:centre-list", query="?page_size=100"),
+    Page("API activities (staff)", "api:activity-list", username="staff"),
+    Page("workspace (operator-a)", "centres:workspace", username="operator-a"),
+    Page("workspace activities (op-a)", "centres:workspace-activities", SZCZEPIN, username="operator-a"),
+    Page("API me (operator-a)", "api:me", username="operator-a"),
 ]
 
 
@@ -65,33 +91,46 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     # Start from empty: seed_demo never deletes, so an earlier --scale 10 would linger.
     call_command("flush", interactive=False, verbosity=0)
+    missing: dict[str, str] = {}
+    pages = []
+    for page in PAGES:
+        try:
+            page.url()
+        except NoReverseMatch:
+            missing[page.label] = page.name
+        else:
+            pages.append(page)
     try:
+        from django.contrib.auth import get_user_model
+
+        from centres.models import Activity, Centre
+
         results: dict[str, dict[int, tuple[float, int]]] = {}
         for scale in (1, 10):
+            start = time.perf_counter()
             call_command("seed_demo", scale=scale, stdout=open(os.devnull, "w"))  # noqa: SIM115
-            from centres.models import Centre
-
-            centres = Centre.objects.count()
-            print(f"scale {scale}: {centres} centres", flush=True)
-            for label, url, username in URLS:
+            seconds = time.perf_counter() - start
+            centres, activities = Centre.objects.count(), Activity.objects.count()
+            print(f"scale {scale}: {centres} centres, {activities} activities (seed_demo {seconds:.1f} s)")
+            for page in pages:
                 client = Client()
-                if username:
-                    from django.contrib.auth import get_user_model
-
-                    client.force_login(get_user_model().objects.get(username=username))
-                results.setdefault(label, {})[scale] = measure(client, url)
+                if page.username:
+                    client.force_login(get_user_model().objects.get(username=page.username))
+                results.setdefault(page.label, {})[scale] = measure(client, page.url())
         print()
         print(f"{'page':32} {'scale 1 ms':>11} {'queries':>8} {'scale 10 ms':>12} {'queries':>8}")
         for label, by_scale in results.items():
             (t1, q1), (t10, q10) = by_scale[1], by_scale[10]
             print(f"{label:32} {t1:11.1f} {q1:8d} {t10:12.1f} {q10:8d}")
+        for label, name in missing.items():
+            print(f"{label:32} {'not measured: no URL named ' + repr(name):>42}")
         print(f"\nmedian of {REPEAT} requests each, in-process test client,", end=" ")
         print(f"PostgreSQL {connection.pg_version}")
     finally:
         connection.close()
         if not os.environ.get("DATABASE_URL"):
             embedded.stop(settings.EMBEDDED_FOLDER)
-    return 0
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":

@@ -2,44 +2,73 @@
 
 Real: the 48 osiedla, the eight centres named in DOMAIN-NOTES.md with their public
 addresses and operators. Synthetic: everything else (registry numbers, coordinates,
-grants, descriptions, partners, the extra centres of ``--scale``, the accounts).
+grants, descriptions, partners, the extra centres of ``--scale``, the accounts, and
+what every centre has and does: resources, groups, volunteers, activities and weekly
+series, drawn from data/demo_centre_work.toml with a fixed seed per centre).
 
-Idempotent: every object is looked up by a stable key (slug, NIP, name, username)
+Idempotent: every object is looked up by a stable key (slug, NIP, name, username;
+a centre's resource, group or volunteer by name, an activity or series by title)
 and saved through the services only when it differs from its spec, so a second run
-writes nothing and adds no audit event. Later seeders (activities, partnerships,
+writes nothing and adds no audit event. Dates follow the calendar: the terms move with
+the year, the activities with the week. The centres' records are written as the demo
+city staff account; the one-off activities alone are written in bulk, checked as their
+services check them (see ``_write_activities``). Later seeders (partnerships,
 diagnoses) take the ``DemoNetwork`` that ``seed_centres`` returns.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
+import math
+import random
+import tomllib
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pghistory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from centres import access, services
 from centres.models import (
+    AGE_BANDS,
+    KIND_OF_RESOURCE_CATEGORY,
     SECTOR_OF_KIND,
+    Activity,
+    ActivityForm,
+    ActivityPartner,
+    ActivitySeries,
+    CalMethod,
     Centre,
     CentreStatus,
     District,
+    Effect,
+    Group,
+    GroupKind,
+    LegalBasis,
     Membership,
     MembershipRole,
     OperatorTerm,
     Organization,
     OrganizationKind,
     Osiedle,
+    Resource,
+    ResourceCategory,
+    SeriesFrequency,
+    VersionedModel,
+    Volunteer,
 )
 from centres.validators import nip_check_digit, regon_check_digit
 
@@ -101,6 +130,7 @@ class DemoNetwork:
     operators: dict[str, Organization] = field(default_factory=dict)  # current operator by centre slug
     terms: list[OperatorTerm] = field(default_factory=list)
     accounts: list[DemoAccount] = field(default_factory=list)
+    users: dict[str, User] = field(default_factory=dict)  # demo accounts by username
     tally: Tally = field(default_factory=Tally)
 
     @property
@@ -492,6 +522,79 @@ PARTNERS: tuple[OrganizationSpec, ...] = (
         legal_form="",
         osiedle="jagodno",
     ),
+    # The kinds of partner a CAL works with, near the centres that had none of them.
+    OrganizationSpec(
+        key="rada-przedmiescie-olawskie",
+        name="Rada Osiedla Przedmieście Oławskie",
+        kind=OrganizationKind.COUNCIL,
+        legal_form="jednostka pomocnicza gminy",
+        osiedle="przedmiescie-olawskie",
+    ),
+    OrganizationSpec(
+        key="rada-widawa",
+        name="Rada Osiedla Widawa",
+        kind=OrganizationKind.COUNCIL,
+        legal_form="jednostka pomocnicza gminy",
+        osiedle="widawa",
+    ),
+    OrganizationSpec(
+        key="mops-stare-miasto",
+        name="MOPS Wrocław — Zespół Pracy Socjalnej Stare Miasto",
+        kind=OrganizationKind.SOCIAL_WORK,
+        legal_form="jednostka budżetowa",
+        registry=29,
+        numbers=PUBLIC_UNIT,
+        osiedle="szczepin",
+        domain="mops-zps-stare-miasto",
+    ),
+    OrganizationSpec(
+        key="sp-widawa",
+        name="Szkoła Podstawowa nr 72 we Wrocławiu",
+        kind=OrganizationKind.SCHOOL,
+        legal_form="jednostka budżetowa",
+        registry=30,
+        numbers=PUBLIC_UNIT,
+        osiedle="widawa",
+        domain="sp72-wroclaw",
+    ),
+    OrganizationSpec(
+        key="sp-przedmiescie-olawskie",
+        name="Szkoła Podstawowa nr 46 we Wrocławiu",
+        kind=OrganizationKind.SCHOOL,
+        legal_form="jednostka budżetowa",
+        registry=31,
+        numbers=PUBLIC_UNIT,
+        osiedle="przedmiescie-olawskie",
+        domain="sp46-wroclaw",
+    ),
+    OrganizationSpec(
+        key="biblioteka-psie-pole",
+        name="Filia nr 12 Miejskiej Biblioteki Publicznej",
+        kind=OrganizationKind.LIBRARY,
+        legal_form="instytucja kultury",
+        registry=32,
+        numbers=PUBLIC_UNIT,
+        osiedle="psie-pole-zawidawie",
+        domain="mbp-filia12",
+    ),
+    OrganizationSpec(
+        key="parafia-zacisze",
+        name="Parafia Rzymskokatolicka pw. św. Jerzego",
+        kind=OrganizationKind.RELIGIOUS,
+        legal_form="kościelna osoba prawna",
+        registry=33,
+        numbers=PUBLIC_UNIT,
+        osiedle="zacisze-zalesie-szczytniki",
+    ),
+    OrganizationSpec(
+        key="wspolnota-szczepin",
+        name="Wspólnota Mieszkaniowa Zachodnia 5–7",
+        kind=OrganizationKind.HOUSING,
+        legal_form="wspólnota mieszkaniowa",
+        registry=34,
+        numbers=PUBLIC_UNIT,
+        osiedle="szczepin",
+    ),
 )
 
 
@@ -865,13 +968,9 @@ class AccountSpec:
 
 ACCOUNTS: tuple[AccountSpec, ...] = (
     AccountSpec("staff", "city staff", (access.CITY_GROUP,), is_staff=True),
-    AccountSpec(
-        "animator",
-        "network animator (SCAL)",
-        (access.ANIMATOR_GROUP,),
-        organization=ANIMATOR_ORGANIZATION,
-        membership_role=MembershipRole.ANIMATOR,
-    ),
+    # The animator's role comes from the group, not from working for an operator: the demo
+    # account edits no centre and so never sees any centre's volunteers.
+    AccountSpec("animator", "network animator (SCAL)", (access.ANIMATOR_GROUP,)),
     AccountSpec("team", "standing team", (access.TEAM_GROUP,)),
     AccountSpec(
         "operator-a", "operator", organization="serce-szczepina", membership_role=MembershipRole.COORDINATOR
@@ -932,15 +1031,709 @@ def seed_accounts(*, network: DemoNetwork, password: str = DEFAULT_PASSWORD) -> 
             centres: tuple[str, ...] = ("(all centres)",)
         else:
             centres = _centre_names(access.editable_centres(user))
+        network.users[spec.username] = user
         network.accounts.append(
             DemoAccount(spec.username, spec.role, password, organization=org_name, centres=centres)
         )
     return network.accounts
 
 
+# --- What centres have and do: resources, groups, volunteers, activities ------------------
+# Synthetic, drawn from the catalogue in data/demo_centre_work.toml with a fixed seed per
+# centre and record, so a centre gets the same records at every scale and --scale N
+# multiplies them with the centres. Activities sit at fixed weeks around the Monday of the
+# current week: a run in the same week changes nothing, a run in a later week moves them
+# (as the terms move with the year) instead of adding more.
+
+WORK_CATALOGUE = Path(__file__).resolve().parent / "data" / "demo_centre_work.toml"
+WORK_SEED = "cal-demo-centre-work-1"
+PAST_WEEKS = 52  # activities over the past 12 months…
+UPCOMING_WEEKS = 8  # …and the next 2 months
+PLAIN_PAST = 40  # one-off activities in the past year, in as many different weeks
+PLAIN_UPCOMING = UPCOMING_WEEKS  # one a week in the coming weeks
+SERIES_PAST_WEEKS = 4  # the weekly series started a month ago and go on for UPCOMING_WEEKS
+SERIES_OCCURRENCES = SERIES_PAST_WEEKS + 1 + UPCOMING_WEEKS
+SERIES_PER_CENTRE = 2  # the seniors' club and one more
+GROUPS_PER_CENTRE = 4  # the seniors' club and one of each slot
+VOLUNTEERS_PER_CENTRE = 6
+LEADERS_PER_CENTRE = 2
+AGREEMENTS_PER_CENTRE = 3  # the leaders and one more have a written agreement (porozumienie)
+PARTNERS_NEAR = 5  # a centre works with the registry's partners nearest to it
+
+# Participants by age band for each audience: (lowest, highest) per band.
+AUDIENCES: dict[str, dict[str, tuple[int, int]]] = {
+    "children": {"participants_0_12": (8, 18), "participants_26_59": (2, 8)},
+    "youth": {"participants_13_17": (6, 14), "participants_18_25": (0, 4)},
+    "families": {"participants_0_12": (6, 15), "participants_26_59": (5, 12), "participants_60_plus": (0, 4)},
+    "adults": {"participants_18_25": (0, 3), "participants_26_59": (6, 15), "participants_60_plus": (2, 6)},
+    "seniors": {"participants_26_59": (0, 3), "participants_60_plus": (8, 20)},
+    "all": {
+        "participants_0_12": (3, 12),
+        "participants_13_17": (0, 6),
+        "participants_18_25": (1, 6),
+        "participants_26_59": (8, 20),
+        "participants_60_plus": (4, 12),
+    },
+}
+
+
+def _rng(centre_slug: str, part: str) -> random.Random:
+    """A random source of its own for each centre and record: adding a record to the
+    catalogue, or a partner to the registry, leaves every other record as it was."""
+    return random.Random(f"{WORK_SEED}/{centre_slug}/{part}")  # noqa: S311 - demo data, not secrets
+
+
+@dataclass(frozen=True)
+class ResourceIdea:
+    category: str
+    name: str
+    description: str
+    capacity: tuple[int, int] | None = None
+    accessible: bool = False
+    shareable: bool = False
+
+
+@dataclass(frozen=True)
+class GroupIdea:
+    kind: str
+    name: str
+    description: str
+    meets: str
+    members: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class ActivityIdea:
+    """A kind of activity a CAL runs; with each topic it gives one title."""
+
+    title: str
+    method: str
+    form: str
+    audience: str
+    description: str
+    effects: tuple[str, ...]
+    topics: tuple[str, ...] = ("",)
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    hours: tuple[int, ...] = (17,)
+    minutes: int = 120
+    in_public_space: bool = False
+    resident_initiated: bool = False
+    is_public: bool = True
+    partner_kinds: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # none: a room of the centre
+    crowd: int = 1  # participants multiplier (a picnic draws more than a workshop)
+    volunteers: tuple[int, int] = (0, 3)
+
+    def titles(self) -> list[str]:
+        return [f"{self.title}: {topic}" if topic else self.title for topic in self.topics]
+
+
+@dataclass(frozen=True)
+class WorkCatalogue:
+    resource_slots: tuple[tuple[int, tuple[ResourceIdea, ...]], ...]
+    group_slots: tuple[tuple[GroupIdea, ...], ...]
+    senior_clubs: tuple[str, ...]
+    senior_club: GroupIdea  # name and meets filled in per centre
+    every_weekday: tuple[str, ...]
+    activities: tuple[ActivityIdea, ...]
+    seniors_series: ActivityIdea
+    series: tuple[ActivityIdea, ...]
+    first_names: tuple[tuple[str, ...], tuple[str, ...]]  # female, male
+    surnames: tuple[tuple[str, str], ...]  # female, male forms
+    skills: tuple[str, ...]
+    consent_scopes: tuple[str, ...]
+    volunteer_note: str
+
+    @property
+    def resources_per_centre(self) -> int:
+        return sum(pick for pick, _ideas in self.resource_slots)
+
+
+def _tuples(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()}
+
+
+def _activity_idea(entry: dict[str, Any]) -> ActivityIdea:
+    idea = ActivityIdea(**_tuples(entry))
+    # Fail on loading, not in the middle of a seed, if the file names an unknown choice.
+    CalMethod(idea.method), ActivityForm(idea.form), AUDIENCES[idea.audience]
+    for value in idea.effects:
+        Effect(value)
+    for kind in idea.partner_kinds:
+        OrganizationKind(kind)
+    return idea
+
+
+@functools.cache
+def work_catalogue() -> WorkCatalogue:
+    """The catalogue of data/demo_centre_work.toml, checked against the models' choices."""
+    with WORK_CATALOGUE.open("rb") as handle:
+        data = tomllib.load(handle)
+    slots = tuple(
+        (slot["pick"], tuple(ResourceIdea(**_tuples(r)) for r in slot["resources"]))
+        for slot in data["resource_slot"]
+    )
+    for _pick, ideas in slots:
+        for resource in ideas:
+            ResourceCategory(resource.category)
+    groups = data["groups"]
+    group_slots = tuple(tuple(GroupIdea(**_tuples(g)) for g in slot) for slot in groups["slots"])
+    for slot in group_slots:
+        for group in slot:
+            GroupKind(group.kind)
+    volunteers = data["volunteers"]
+    return WorkCatalogue(
+        resource_slots=slots,
+        group_slots=group_slots,
+        senior_clubs=tuple(groups["senior_clubs"]),
+        senior_club=GroupIdea(
+            kind=GroupKind.CLUB,
+            name="",
+            description=groups["senior_club_description"],
+            meets="",
+            members=tuple(groups["senior_club_members"]),
+        ),
+        every_weekday=tuple(groups["every_weekday"]),
+        activities=tuple(_activity_idea(a) for a in data["activity"]),
+        seniors_series=_activity_idea(data["seniors_series"]),
+        series=tuple(_activity_idea(a) for a in data["series"]),
+        first_names=(tuple(volunteers["first_names_female"]), tuple(volunteers["first_names_male"])),
+        surnames=tuple((f, m) for f, m in volunteers["surnames"]),
+        skills=tuple(volunteers["skills"]),
+        consent_scopes=tuple(volunteers["consent_scopes"]),
+        volunteer_note=volunteers["note"],
+    )
+
+
+def resource_specs(centre_slug: str) -> list[dict[str, Any]]:
+    """The fields of a centre's resources (their names differ within the centre)."""
+    rng = _rng(centre_slug, "resources")
+    specs: list[dict[str, Any]] = []
+    for pick, ideas in work_catalogue().resource_slots:
+        for idea in rng.sample(ideas, pick):
+            specs.append(
+                {
+                    "kind": KIND_OF_RESOURCE_CATEGORY[idea.category],
+                    "category": idea.category,
+                    "name": idea.name,
+                    "description": idea.description,
+                    "capacity": rng.randint(*idea.capacity) if idea.capacity else None,
+                    "accessible": idea.accessible,
+                    "shareable": idea.shareable,
+                }
+            )
+    return specs
+
+
+def _ascii(text: str) -> str:
+    return slugify(text.replace("ł", "l").replace("Ł", "L"))
+
+
+# --- Activities: dates, figures, partners -----------------------------------------------------
+
+
+def anchor_monday(today: date) -> date:
+    """The Monday of the current week: the demo's activities sit at whole weeks from it."""
+    return today - timedelta(days=today.weekday())
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _figures(idea: ActivityIdea, rng: random.Random, *, length: timedelta, happened: bool) -> dict[str, Any]:
+    """Participants by age band and volunteers; none yet for what has not happened.
+    Volunteer hours stay within the rule: at most the length times the volunteers."""
+    figures: dict[str, Any] = {name: 0 for name, _label in AGE_BANDS}
+    figures.update(volunteers_involved=0, volunteer_hours=Decimal("0.0"))
+    if not happened:
+        return figures
+    for band, (low, high) in AUDIENCES[idea.audience].items():
+        figures[band] = rng.randint(low, high) * idea.crowd
+    volunteers = rng.randint(*idea.volunteers)
+    share = rng.choice((Decimal("0.5"), Decimal("0.75"), Decimal(1)))
+    limit = Decimal(volunteers) * Decimal(length.total_seconds()) / Decimal(3600)
+    # Whole half-hours, rounded down.
+    hours = (limit * share * 2).to_integral_value(rounding=ROUND_DOWN) / 2
+    figures.update(volunteers_involved=volunteers, volunteer_hours=hours.quantize(Decimal("0.1")))
+    return figures
+
+
+def _partners_for(
+    idea: ActivityIdea, near: Sequence[Organization], rng: random.Random
+) -> tuple[Organization, ...]:
+    """Up to two partners near the centre, of the kinds the activity calls for."""
+    chosen: list[Organization] = []
+    for kind in idea.partner_kinds:
+        match = next((org for org in near if org.kind == kind and org not in chosen), None)
+        if match is not None and rng.random() < 0.8:
+            chosen.append(match)
+        if len(chosen) == 2:
+            break
+    return tuple(sorted(chosen, key=lambda org: org.pk))
+
+
+def partners_near(
+    centre: Centre, partners: Iterable[Organization], osiedla: dict[str, Osiedle]
+) -> list[Organization]:
+    """The PARTNERS_NEAR partner organisations nearest to the centre (by their osiedle)."""
+    names = {o.pk: o.name for o in osiedla.values()}
+    lat0, lon0 = (
+        float(centre.latitude or CITY_CENTRE_POINT[0]),
+        float(centre.longitude or CITY_CENTRE_POINT[1]),
+    )
+
+    def distance(org: Organization) -> float:
+        lat, lon = OSIEDLE_POINTS.get(names.get(org.osiedle_id or 0, ""), CITY_CENTRE_POINT)
+        # Degrees of longitude are ~0.63 of degrees of latitude at Wrocław's latitude.
+        return math.hypot(float(lat) - lat0, (float(lon) - lon0) * 0.63)
+
+    return sorted(partners, key=lambda org: (distance(org), org.name))[:PARTNERS_NEAR]
+
+
+@dataclass
+class ActivitySpec:
+    fields: dict[str, Any]
+    partners: tuple[Organization, ...]
+
+
+@dataclass
+class SeriesSpec:
+    title: str
+    first: dict[str, Any]  # the first occurrence's fields, as the series is created
+    until: date
+    partners: tuple[Organization, ...]
+    starts: list[datetime]  # of every occurrence
+    figures: dict[datetime, dict[str, Any]]  # the recorded figures by start, once it happened
+
+
+@dataclass
+class CentreWork:
+    """Everything seed_centre_work puts in one centre, from its fixed seed."""
+
+    resources: list[dict[str, Any]]
+    groups: list[dict[str, Any]]
+    volunteers: list[dict[str, Any]]
+    activities: list[ActivitySpec]
+    series: list[SeriesSpec]
+
+
+def _place(idea: ActivityIdea, centre: Centre, rooms: Sequence[str], rng: random.Random) -> str:
+    """Outdoors: one of the idea's places; indoors: the small room for advice, the main
+    room for the rest."""
+    if idea.places:
+        return rng.choice(idea.places)
+    room = rooms[-1] if idea.form == ActivityForm.ADVICE else rooms[0]
+    return f"{centre.name}, {room.lower()}"
+
+
+def _activity_fields(
+    idea: ActivityIdea,
+    title: str,
+    *,
+    centre: Centre,
+    rooms: Sequence[str],
+    start: datetime,
+    happened: bool,
+    rng: random.Random,
+) -> dict[str, Any]:
+    length = timedelta(minutes=idea.minutes)
+    return {
+        "title": title,
+        "description": idea.description,
+        "start": start,
+        "end": start + length,
+        "method": idea.method,
+        "form": idea.form,
+        "place": _place(idea, centre, rooms, rng),
+        "in_public_space": idea.in_public_space,
+        "resident_initiated": idea.resident_initiated,
+        "effects": list(idea.effects),
+        "is_public": idea.is_public,
+        **_figures(idea, rng, length=length, happened=happened),
+    }
+
+
+def _series_spec(
+    idea: ActivityIdea,
+    title: str,
+    *,
+    centre: Centre,
+    rooms: Sequence[str],
+    near: Sequence[Organization],
+    monday: date,
+) -> tuple[SeriesSpec, int, int]:
+    """A weekly series from SERIES_PAST_WEEKS ago to UPCOMING_WEEKS ahead; also its weekday and hour."""
+    rng = _rng(centre.slug, f"series/{title}")
+    weekday, hour = rng.choice(idea.weekdays), rng.choice(idea.hours)
+    partners = _partners_for(idea, near, _rng(centre.slug, f"series-partners/{title}"))
+    first_day = monday + timedelta(weeks=-SERIES_PAST_WEEKS, days=weekday)
+    first = _activity_fields(
+        idea, title, centre=centre, rooms=rooms, start=_at(first_day, hour), happened=False, rng=rng
+    )
+    starts = [
+        _at(monday + timedelta(weeks=week, days=weekday), hour)
+        for week in range(-SERIES_PAST_WEEKS, UPCOMING_WEEKS + 1)
+    ]
+    figures = {
+        start: _figures(
+            idea,
+            _rng(centre.slug, f"series/{title}/{week}"),
+            length=timedelta(minutes=idea.minutes),
+            happened=True,
+        )
+        for week, start in zip(range(-SERIES_PAST_WEEKS, 0), starts, strict=False)
+    }
+    until = monday + timedelta(weeks=UPCOMING_WEEKS, days=weekday)
+    return SeriesSpec(title, first, until, partners, starts, figures), weekday, hour
+
+
+def centre_work(centre: Centre, *, near: Sequence[Organization], today: date, term_start: date) -> CentreWork:
+    """The records of one centre: the same for the same centre, week and partners."""
+    catalogue = work_catalogue()
+    slug = centre.slug
+    resources = resource_specs(slug)
+    rooms = [r["name"] for r in resources if r["category"] == ResourceCategory.ROOM]
+    monday = anchor_monday(today)
+
+    # The seniors' club, which meets when its weekly series does, and one group of each slot.
+    rng = _rng(slug, "groups")
+    club = rng.choice(catalogue.senior_clubs)
+    seniors_idea = catalogue.seniors_series
+    seniors, weekday, hour = _series_spec(
+        seniors_idea,
+        seniors_idea.title.format(club=club),
+        centre=centre,
+        rooms=rooms,
+        near=near,
+        monday=monday,
+    )
+    meets = f"w {catalogue.every_weekday[weekday]} o {hour}:00"
+    club_group = dataclasses.replace(catalogue.senior_club, name=club, meets=meets)
+    groups = [
+        {
+            "kind": group.kind,
+            "name": group.name,
+            "description": group.description,
+            "meets": group.meets,
+            "members_count": rng.randint(*group.members),
+            "active": True,
+        }
+        for group in (club_group, *(rng.choice(slot) for slot in catalogue.group_slots))
+    ]
+
+    # One more weekly series.
+    idea = _rng(slug, "series").choice(catalogue.series)
+    second, _weekday, _hour = _series_spec(
+        idea, idea.title, centre=centre, rooms=rooms, near=near, monday=monday
+    )
+
+    # One-off activities: PLAIN_PAST in different weeks of the past year, then one a week.
+    rng = _rng(slug, "activities")
+    titles = [(idea, title) for idea in catalogue.activities for title in idea.titles()]
+    chosen = rng.sample(titles, PLAIN_PAST + PLAIN_UPCOMING)
+    weeks = sorted(rng.sample(range(-PAST_WEEKS, 0), PLAIN_PAST)) + list(range(1, PLAIN_UPCOMING + 1))
+    activities = []
+    for (idea, title), week in zip(chosen, weeks, strict=True):
+        activity_rng = _rng(slug, f"activity/{title}")
+        day = monday + timedelta(weeks=week, days=activity_rng.choice(idea.weekdays))
+        start = _at(day, activity_rng.choice(idea.hours), activity_rng.choice((0, 0, 30)))
+        fields = _activity_fields(
+            idea, title, centre=centre, rooms=rooms, start=start, happened=week < 0, rng=activity_rng
+        )
+        partners = _partners_for(idea, near, _rng(slug, f"partners/{title}"))
+        activities.append(ActivitySpec(fields, partners))
+
+    # Volunteers and local leaders; consent given during the current term, never in the future.
+    rng = _rng(slug, "volunteers")
+    female, male = catalogue.first_names
+    people = [(first, f) for first in female for f, _m in catalogue.surnames]
+    people += [(first, m) for first in male for _f, m in catalogue.surnames]
+    term_end = date(term_start.year + 2, 12, 31)
+    volunteers = []
+    for index, (first, surname) in enumerate(rng.sample(people, VOLUNTEERS_PER_CENTRE)):
+        consent = min(term_start + timedelta(days=rng.randint(0, 330)), timezone.localdate())
+        with_agreement = index < AGREEMENTS_PER_CENTRE
+        volunteers.append(
+            {
+                "name": f"{first} {surname}",
+                "email": f"{_ascii(first)}.{_ascii(surname)}@example.org",
+                "phone": "",
+                "skills": ", ".join(rng.sample(catalogue.skills, 2)),
+                "notes": catalogue.volunteer_note,
+                "is_leader": index < LEADERS_PER_CENTRE,
+                "consent_date": consent,
+                "consent_scope": rng.choice(catalogue.consent_scopes),
+                "legal_basis": LegalBasis.AGREEMENT if with_agreement else LegalBasis.CONSENT,
+                "agreement_start": consent if with_agreement else None,
+                "agreement_end": term_end if with_agreement else None,
+                "active": index != VOLUNTEERS_PER_CENTRE - 1,
+            }
+        )
+    return CentreWork(resources, groups, volunteers, activities, [seniors, second])
+
+
+# --- Activities: seeding --------------------------------------------------------------------
+
+
+def _sync_record(
+    *,
+    record: VersionedModel | None,
+    fields: dict[str, Any],
+    create: Callable[..., VersionedModel],
+    update: Callable[..., VersionedModel],
+    argument: str,
+    centre: Centre,
+    actor: User,
+    tally: Tally,
+    kind: str,
+) -> None:
+    """Create the record, or bring it to ``fields`` through its update service."""
+    if record is None:
+        create(centre=centre, actor=actor, **fields)
+        tally.add(kind, CREATED)
+    elif _differs(record, fields):
+        update(**{argument: record}, actor=actor, expected_version=record.version, **fields)
+        tally.add(kind, UPDATED)
+    else:
+        tally.add(kind, UNCHANGED)
+
+
+# The records of a centre found again by name: (CentreWork and _Existing attribute,
+# the update service's argument, the create and update services).
+RECORD_SERVICES: tuple[tuple[str, str, Callable[..., VersionedModel], Callable[..., VersionedModel]], ...] = (
+    ("resources", "resource", services.resource_create, services.resource_update),
+    ("groups", "group", services.group_create, services.group_update),
+    ("volunteers", "volunteer", services.volunteer_create, services.volunteer_update),
+)
+
+
+class _Existing:
+    """The demo records already in the database, read once for all centres."""
+
+    def __init__(self, centre_ids: list[int]) -> None:
+        in_centres = {"centre_id__in": centre_ids}
+        self.resources = {(r.centre_id, r.name): r for r in Resource.objects.filter(**in_centres)}
+        self.groups = {(g.centre_id, g.name): g for g in Group.objects.filter(**in_centres)}
+        self.volunteers = {
+            (v.centre_id, v.name): v for v in Volunteer.objects.filter(erased_at__isnull=True, **in_centres)
+        }
+        self.partners: dict[int, set[int]] = {}
+        for activity_id, org_id in ActivityPartner.objects.filter(
+            activity__centre_id__in=centre_ids
+        ).values_list("activity_id", "organization_id"):
+            self.partners.setdefault(activity_id, set()).add(org_id)
+        self.activities: dict[tuple[int, str], Activity] = {}
+        occurrences: dict[int, list[Activity]] = {}
+        for activity in (
+            Activity.objects.filter(**in_centres).select_related("series").order_by("start", "pk")
+        ):
+            if activity.series_id is None:
+                self.activities.setdefault((activity.centre_id, activity.title), activity)
+            else:
+                occurrences.setdefault(activity.series_id, []).append(activity)
+        # A series is known by the title most of its occurrences have (one may have been renamed).
+        self.series: dict[tuple[int, str], list[list[Activity]]] = {}
+        for activities in occurrences.values():
+            title = Counter(a.title for a in activities).most_common(1)[0][0]
+            self.series.setdefault((activities[0].centre_id, title), []).append(activities)
+
+    def partner_ids(self, activity: Activity) -> set[int]:
+        return self.partners.get(activity.pk, set())
+
+
+@dataclass
+class _Pending:
+    """One-off activities to insert or update in bulk, with their centre and spec."""
+
+    create: list[tuple[Centre, ActivitySpec]] = field(default_factory=list)
+    update: list[tuple[Centre, Activity, ActivitySpec]] = field(default_factory=list)
+
+
+def _seed_activity(
+    centre: Centre, spec: ActivitySpec, *, existing: _Existing, actor: User, tally: Tally, pending: _Pending
+) -> None:
+    """A one-off activity: a new one, or one that differs (it moved with the calendar, or
+    someone changed it), waits in ``pending`` for the bulk write; one whose partners
+    differ goes through its update service."""
+    found = existing.activities.get((centre.pk, spec.fields["title"]))
+    if found is None:
+        pending.create.append((centre, spec))
+        tally.add("activities", CREATED)
+    elif existing.partner_ids(found) != {org.pk for org in spec.partners}:
+        services.activity_update(
+            activity=found, actor=actor, expected_version=found.version, partners=spec.partners, **spec.fields
+        )
+        tally.add("activities", UPDATED)
+    elif _differs(found, spec.fields):
+        pending.update.append((centre, found, spec))
+        tally.add("activities", UPDATED)
+    else:
+        tally.add("activities", UNCHANGED)
+
+
+def _validated(activity: Activity, centre: Centre, spec: ActivitySpec, *, actor: User) -> Activity:
+    """What activity_create and activity_update check: the actor may edit the centre, only
+    the service's fields are set, full_clean passes. Left out of full_clean are the two
+    checks the database itself makes on the write: the centre (and series) exist, and the
+    check constraints hold."""
+    if not access.can_edit_centre(actor, centre):
+        raise PermissionDenied
+    unknown = set(spec.fields) - set(services.ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    for name, value in spec.fields.items():
+        setattr(activity, name, value)
+    activity.full_clean(exclude=["centre", "series"], validate_constraints=False)
+    return activity
+
+
+def _write_activities(pending: _Pending, *, actor: User) -> None:
+    """The one place the seeder bypasses a service, for speed: the one-off activities are
+    inserted and updated in bulk (activity_create and activity_update cost a dozen
+    queries each, and --scale 10 has thousands), each checked as the services check it
+    (``_validated``). The audit triggers record every row with the actor, as for any write."""
+    created = [
+        _validated(Activity(centre=centre), centre, spec, actor=actor) for centre, spec in pending.create
+    ]
+    with pghistory.context(user=actor.pk, action="activity.create"):
+        Activity.objects.bulk_create(created, batch_size=500)
+        ActivityPartner.objects.bulk_create(
+            [
+                ActivityPartner(activity=activity, organization=organization)
+                for activity, (_centre, spec) in zip(created, pending.create, strict=True)
+                for organization in spec.partners
+            ],
+            batch_size=2000,
+        )
+    if not pending.update:
+        return
+    # Optimistic locking, as in activity_update: the rows are locked, and one changed since
+    # it was read is not overwritten.
+    read = {activity.pk: activity.version for _centre, activity, _spec in pending.update}
+    locked = dict(Activity.objects.select_for_update().filter(pk__in=read).values_list("pk", "version"))
+    if locked != read:
+        raise DemoSeedError("activities changed while the demo was being seeded: run seed_demo again")
+    now = timezone.now()
+    updated = []
+    for centre, activity, spec in pending.update:
+        activity.version += 1
+        activity.updated_at = now
+        updated.append(_validated(activity, centre, spec, actor=actor))
+    with pghistory.context(user=actor.pk, action="activity.update"):
+        Activity.objects.bulk_update(
+            updated, [*services.ACTIVITY_FIELDS, "version", "updated_at"], batch_size=500
+        )
+
+
+def _seed_series(centre: Centre, spec: SeriesSpec, *, existing: _Existing, actor: User, tally: Tally) -> None:
+    """A weekly series, created whole by its service, then the figures of the meetings that
+    have happened, recorded one by one as an operator does after each. In a later week the
+    series moves: each occurrence through its update service (so it keeps its id, and a
+    subscribed calendar its event), the series' own dates with it."""
+    found: tuple[ActivitySeries, list[Activity]] | None = None
+    for occurrences in existing.series.get((centre.pk, spec.title), []):
+        candidate = occurrences[0].series
+        if (
+            candidate
+            and candidate.frequency == SeriesFrequency.WEEKLY
+            and len(occurrences) == len(spec.starts)
+        ):
+            found = (candidate, occurrences)
+            break
+    if found is None:
+        created = services.activity_series_create(
+            centre=centre,
+            actor=actor,
+            frequency=SeriesFrequency.WEEKLY,
+            until=spec.until,
+            partners=spec.partners,
+            **spec.first,
+        )
+        tally.add("activity series", CREATED)
+        for activity in created.activities.order_by("start", "pk"):
+            figures = spec.figures.get(activity.start)
+            if figures is not None:
+                services.activity_update(
+                    activity=activity, actor=actor, expected_version=activity.version, **figures
+                )
+            tally.add("activities", CREATED)
+        return
+    series, occurrences = found
+    wanted = {org.pk for org in spec.partners}
+    base = {name: value for name, value in spec.first.items() if name not in ("start", "end")}
+    length = spec.first["end"] - spec.first["start"]
+    for activity, start in zip(occurrences, spec.starts, strict=True):
+        fields = {**base, **spec.figures.get(start, {}), "start": start, "end": start + length}
+        partners_differ = existing.partner_ids(activity) != wanted
+        if _differs(activity, fields) or partners_differ:
+            services.activity_update(
+                activity=activity,
+                actor=actor,
+                expected_version=activity.version,
+                partners=spec.partners if partners_differ else None,
+                **fields,
+            )
+            tally.add("activities", UPDATED)
+        else:
+            tally.add("activities", UNCHANGED)
+    if (series.first_start, series.until) == (spec.starts[0], spec.until):
+        tally.add("activity series", UNCHANGED)
+        return
+    # No service changes a series' own dates: they follow its occurrences, checked and audited.
+    series.first_start, series.until = spec.starts[0], spec.until
+    series.full_clean()
+    with pghistory.context(user=actor.pk, action="activity_series.move"):
+        series.save(update_fields=["first_start", "until"])
+    tally.add("activity series", UPDATED)
+
+
 @transaction.atomic
-def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> DemoNetwork:
-    """The whole demo, all or nothing."""
+def seed_centre_work(*, network: DemoNetwork, actor: User) -> None:
+    """Resources, groups, volunteers, activities and weekly series of every demo centre,
+    written through the services as the city staff account ``actor``."""
+    if not access.is_city_staff(actor):
+        raise DemoSeedError("the centres' records are seeded as a city staff account")
+    today = access.today()
+    term_start = date(today.year - 1, 1, 1)
+    centres = list(network.centres.values())
+    partners = [network.organizations[spec.key] for spec in PARTNERS]
+    existing = _Existing([c.pk for c in centres])
+    tally = network.tally
+    pending = _Pending()
+    for centre in centres:
+        work = centre_work(
+            centre,
+            near=partners_near(centre, partners, network.osiedla),
+            today=today,
+            term_start=term_start,
+        )
+        for kind, argument, create, update in RECORD_SERVICES:
+            found: dict[tuple[int, str], VersionedModel] = getattr(existing, kind)
+            for fields in getattr(work, kind):
+                _sync_record(
+                    record=found.get((centre.pk, fields["name"])),
+                    fields=fields,
+                    create=create,
+                    update=update,
+                    argument=argument,
+                    centre=centre,
+                    actor=actor,
+                    tally=tally,
+                    kind=kind,
+                )
+        for spec in work.activities:
+            _seed_activity(centre, spec, existing=existing, actor=actor, tally=tally, pending=pending)
+        for series_spec in work.series:
+            _seed_series(centre, series_spec, existing=existing, actor=actor, tally=tally)
+    _write_activities(pending, actor=actor)
+
+
+@transaction.atomic
+def seed_centres_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> DemoNetwork:
+    """The centres' part of the demo, all or nothing; ``network.demo.seed_demo`` adds the
+    apps above (partnerships, diagnosis, network) on top of it."""
     network = seed_centres(scale=scale)
     seed_accounts(network=network, password=password)
+    seed_centre_work(network=network, actor=network.users["staff"])
     return network

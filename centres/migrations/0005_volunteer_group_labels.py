@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('centres', '0004_centre_work'),
+        ("centres", "0004_centre_work"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='volunteer',
-            name='name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='full name'),
+            model_name="volunteer",
+            name="name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="full name"),
         ),
         migrations.AlterField(
-            model_name='volunteerevent',
-            name='name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='full name'),
+            model_name="volunteerevent",
+            name="name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="full name"),
         ),
     ]

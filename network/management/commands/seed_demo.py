@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from centres.demo import DEFAULT_PASSWORD, DemoNetwork, DemoSeedError, seed_demo
+from centres.demo import DEFAULT_PASSWORD, DemoNetwork, DemoSeedError
+from network.demo import seed_demo
 
 
 def _positive(value: str) -> int:
@@ -19,8 +20,10 @@ def _positive(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Load the Wrocław demo network (osiedla, organisations, centres, operator terms, accounts). "
-        "Idempotent: a second run adds and changes nothing, except resetting the accounts' password."
+        "Load the Wrocław demo network (osiedla, organisations, centres, operator terms, accounts, "
+        "each centre's resources, groups, volunteers and activities of the past year and the next two "
+        "months, and local partnerships). Idempotent: a second run adds and changes nothing, except "
+        "resetting the accounts' password; a run in a later week moves the activities with the calendar."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +31,10 @@ class Command(BaseCommand):
             "--scale",
             type=_positive,
             default=1,
-            help="Multiply the network: N-1 further sets of eight synthetic centres (default 1).",
+            help=(
+                "Multiply the network: N-1 further sets of eight synthetic centres, each with its own "
+                "records (default 1)."
+            ),
         )
         parser.add_argument(
             "--password",
