@@ -432,14 +432,14 @@ def test_csv_export_is_a_readable_table_with_the_history(client, operator_a, vol
     assert record[0] == ["Field", "Value"]
     fields = dict(record[1:])
     assert fields["Centre"] == "CAL Szczepin"
-    assert (fields["Name"], fields["E-mail"], fields["Skills"]) == (NAME, EMAIL, "ogrodnictwo")
+    assert (fields["Full name"], fields["E-mail"], fields["Skills"]) == (NAME, EMAIL, "ogrodnictwo")
     # A phone number starting with + is kept as text, never read as a spreadsheet formula.
     assert fields["Phone"] == f"'{PHONE}"
     assert (fields["Local leader"], fields["Legal basis"]) == ("yes", "consent (GDPR art. 6(1)(a))")
     assert fields["Consent given on"] == volunteer_a.consent_date.isoformat()
     assert history[0] == ["History: recorded at", "Event", "Field", "Value"]
     changes = [(event, field, value) for _at, event, field, value in history[1:]]
-    assert ("created", "Name", NAME) in changes
+    assert ("created", "Full name", NAME) in changes
     assert ("created", "Skills", "szycie, prowadzenie warsztatów") in changes
     # A later change lists only what changed.
     assert [c for c in changes if c[0] == "changed" and c[1] not in ("Version", "Updated at")] == [
