@@ -33,6 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from benchmarks import throughput  # noqa: E402
 from cal_portal import embedded  # noqa: E402
 
 REPEAT = 30
@@ -65,7 +66,10 @@ PAGES = [
     Page("workspace (operator-a)", "centres:workspace", username="operator-a"),
     Page("workspace activities (op-a)", "centres:workspace-activities", SZCZEPIN, username="operator-a"),
     Page("API me (operator-a)", "api:me", username="operator-a"),
+    Page("network dashboard (animator)", "network:dashboard", username="animator"),
 ]
+# The page whose throughput is compared with a minimal view on a real server (throughput.py).
+THROUGHPUT_PAGE = PAGES[-1]
 
 
 def measure(client: Client, url: str) -> tuple[float, int]:
@@ -106,6 +110,7 @@ def main() -> int:
         from centres.models import Activity, Centre
 
         results: dict[str, dict[int, tuple[float, int]]] = {}
+        rates: dict[int, tuple[throughput.Rate, throughput.Rate]] = {}
         for scale in (1, 10):
             start = time.perf_counter()
             call_command("seed_demo", scale=scale, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -117,6 +122,12 @@ def main() -> int:
                 if page.username:
                     client.force_login(get_user_model().objects.get(username=page.username))
                 results.setdefault(page.label, {})[scale] = measure(client, page.url())
+                if page is THROUGHPUT_PAGE:
+                    cookie = (
+                        f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+                    )
+                    connection.close()  # the server's workers open their own
+                    rates[scale] = throughput.compare(page.url(), cookie=cookie)
         print()
         print(f"{'page':32} {'scale 1 ms':>11} {'queries':>8} {'scale 10 ms':>12} {'queries':>8}")
         for label, by_scale in results.items():
@@ -126,6 +137,16 @@ def main() -> int:
             print(f"{label:32} {'not measured: no URL named ' + repr(name):>42}")
         print(f"\nmedian of {REPEAT} requests each, in-process test client,", end=" ")
         print(f"PostgreSQL {connection.pg_version}")
+        print(f"\n{THROUGHPUT_PAGE.label} vs a minimal Django view, one gunicorn server")
+        print(f"({throughput.WORKERS} workers, {throughput.CONCURRENCY} concurrent clients, ", end="")
+        print(f"{throughput.SECONDS:.0f} s each):")
+        for scale, (page_rate, baseline) in rates.items():
+            ratio = page_rate.per_second / baseline.per_second if baseline.per_second else 0.0
+            print(
+                f"scale {scale:>2}: dashboard {page_rate.per_second:7.1f} req/s, "
+                f"minimal view {baseline.per_second:7.1f} req/s, ratio {ratio:.3f} "
+                f"(errors {page_rate.errors + baseline.errors})"
+            )
     finally:
         connection.close()
         if not os.environ.get("DATABASE_URL"):

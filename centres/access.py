@@ -174,3 +174,19 @@ def roles(user: UserLike) -> list[str]:
     if is_operator(user):
         result.append("operator")
     return result
+
+
+# --- The network dashboard ------------------------------------------------------------
+# The dashboard shows aggregates only (counts, hours, shares; never a volunteer's or a
+# resident's data). Besides the network's viewers, the city may open it to others, e.g. the
+# operators: city staff add a user to this group in the admin (Users → the user → Groups).
+# A group, like the other roles, rather than a model permission: it needs no model of its
+# own, the admin shows it as one readable name, and it is read with the role groups in the
+# same single query per request.
+DASHBOARD_GUEST_GROUP = "dashboard-guests"
+
+
+def can_view_dashboard(user: UserLike) -> bool:
+    """The network dashboard and its figures (pages, CSV and the stats API): the animator,
+    the standing team, city staff, and the users the city has granted it."""
+    return can_view_network(user) or DASHBOARD_GUEST_GROUP in _groups(user)

@@ -9,7 +9,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from centres import access
+from centres import access, extensions
+
+
+def _item(link: extensions.NavLink) -> dict[str, Any]:
+    return {
+        "url": reverse(link.url_name),
+        "label": link.label,
+        "prefix": link.prefix,
+        "names": set(link.names),
+    }
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -21,8 +30,9 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             "label": _("Events"),
             "names": {"events", "centre-events", "event-detail"},
         },
-        {"url": reverse("centres:open-data"), "label": _("Open data"), "names": {"open-data"}},
     ]
+    nav += [_item(link) for link in extensions.nav_links() if link.public]
+    nav.append({"url": reverse("centres:open-data"), "label": _("Open data"), "names": {"open-data"}})
     if user.is_authenticated:
         if access.is_city_staff(user) or access.is_operator(user):
             nav.append(
@@ -34,6 +44,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
                     "names": set(),
                 }
             )
+        nav += [_item(link) for link in extensions.nav_links() if not link.public and link.visible(user)]
         if access.is_city_staff(user):
             nav.append({"url": reverse("admin:index"), "label": _("Administration"), "names": set()})
     current = (request.resolver_match.url_name if request.resolver_match else "") or ""

@@ -48,7 +48,24 @@ class ActivitySection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NavLink:
+    """An item of the main navigation added by a higher app. ``visible`` decides for whom;
+    ``prefix`` marks it current on every page whose URL name starts with it; a ``landing``
+    link is where ``after_login`` sends the users who see it and have no workspace."""
+
+    label: str | Promise
+    url_name: str
+    visible: Callable[[Any], bool] = lambda user: True
+    public: bool = False  # among the public pages (before "Open data"), for everyone
+    prefix: str = ""
+    names: frozenset[str] = frozenset()
+    landing: bool = False
+    order: int = 100
+
+
 _centre_sections: list[CentreSection] = []
+_nav_links: list[NavLink] = []
 _activity_sections: list[ActivitySection] = []
 _workspace_links: list[WorkspaceLink] = []
 
@@ -65,6 +82,16 @@ def register_activity_section(section: ActivitySection) -> None:
         _activity_sections.sort(key=lambda item: item.order)
 
 
+def register_nav_link(link: NavLink) -> None:
+    if link not in _nav_links:
+        _nav_links.append(link)
+        _nav_links.sort(key=lambda item: item.order)
+
+
+def nav_links() -> list[NavLink]:
+    return list(_nav_links)
+
+
 def register_workspace_link(link: WorkspaceLink) -> None:
     if link not in _workspace_links:
         _workspace_links.append(link)
@@ -77,9 +104,8 @@ def render_centre_sections(request: HttpRequest, centre: Centre) -> list[SafeStr
     for section in _centre_sections:
         context = section.context(request, centre)
         if context is not None:
-            rendered.append(
-                SafeString(render_to_string(section.template, {"centre": centre, **context}, request))
-            )
+            # Already a SafeString, escaped by the template: no mark_safe (bandit B703).
+            rendered.append(render_to_string(section.template, {"centre": centre, **context}, request))
     return rendered
 
 
@@ -90,7 +116,7 @@ def render_activity_sections(request: HttpRequest, activity: Activity) -> list[S
         context = section.context(request, activity)
         if context is not None:
             full_context = {"activity": activity, "centre": activity.centre, **context}
-            rendered.append(SafeString(render_to_string(section.template, full_context, request)))
+            rendered.append(render_to_string(section.template, full_context, request))
     return rendered
 
 

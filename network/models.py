@@ -1,1 +1,864 @@
-"""Models of this app arrive with its issue (see ../shared/DESIGN.md)."""
+"""The SCAL network (Sieć Centrów Aktywności Lokalnej) and its shared work.
+
+Member organisations (one of them the animator), the city's standing team, network
+meetings with their follow-up tasks, good practices and their adoption by other centres,
+consultations of city programmes, the CAL quality certificate and the centres' yearly
+self-assessment against the five CAL standards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeBoundary, RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from centres.models import CalMethod, Centre, DateRange, Effect, IdRange, Organization, VersionedModel
+
+# Attachments of good practices and consultation documents: documents and pictures only.
+ATTACHMENT_EXTENSIONS = (
+    "pdf",
+    "odt",
+    "docx",
+    "doc",
+    "ods",
+    "xlsx",
+    "odp",
+    "pptx",
+    "txt",
+    "jpg",
+    "jpeg",
+    "png",
+)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+# A CAL quality certificate is valid for five years from the day it was granted.
+CERTIFICATE_YEARS = 5
+
+TWO_ANIMATORS = "two_animators"
+
+
+def _date(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def validate_attachment_size(value: FieldFile) -> None:
+    size = getattr(value, "size", None)
+    if size is not None and size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); at most %(limit)s MB is allowed.")
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+
+
+attachment_validators: list[Callable[[Any], None]] = [
+    FileExtensionValidator(allowed_extensions=list(ATTACHMENT_EXTENSIONS)),
+    validate_attachment_size,
+]
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def certificate_valid_until(granted_on: date) -> date:
+    return years_after(granted_on, CERTIFICATE_YEARS)
+
+
+def _membership_period() -> tuple[Any, str]:
+    return (
+        DateRange("joined", "left", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
+        RangeOperators.OVERLAPS,
+    )
+
+
+# --- Membership and the standing team --------------------------------------------------
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class NetworkMembership(models.Model):
+    """An organisation's membership of SCAL from ``joined`` to ``left`` (inclusive).
+
+    One member organisation is the network's animator; animator periods never overlap,
+    so there is exactly one current animator at a time (a database constraint).
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="network_memberships",
+    )
+    joined = models.DateField(_("joined on"))
+    left = models.DateField(_("left on"), null=True, blank=True)
+    is_animator = models.BooleanField(
+        _("network animator"),
+        default=False,
+        help_text=_("The organisation that animates the network; only one at a time."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        ordering = ["organization__name", "-joined", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(left__gte=models.F("joined")),
+                name="network_membership_left_after_joined",
+                violation_error_message=_("A member cannot leave before joining."),
+            ),
+            ExclusionConstraint(
+                name="network_membership_no_overlap",
+                expressions=[
+                    _membership_period(),
+                    (
+                        IdRange(
+                            "organization",
+                            "organization",
+                            RangeBoundary(inclusive_lower=True, inclusive_upper=True),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                violation_error_message=_(
+                    "This organisation is already a member of the network in that period."
+                ),
+            ),
+            ExclusionConstraint(
+                name="network_membership_one_animator",
+                expressions=[_membership_period()],
+                condition=Q(is_animator=True),
+                violation_error_code=TWO_ANIMATORS,
+                violation_error_message=_(
+                    "The network already has an animator organisation in that period: "
+                    "end its animator membership first."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.joined <= on and (self.left is None or self.left >= on)
+
+    def clean(self) -> None:
+        # Checked here, not only by the constraint: a reversed range makes DATERANGE fail
+        # in PostgreSQL, and an error on "left" makes full_clean skip the exclusion constraints.
+        if self.joined is not None and self.left is not None and self.left < self.joined:
+            raise ValidationError(
+                {
+                    "left": ValidationError(
+                        _("A member cannot leave before joining (joined on %(date)s).")
+                        % {"date": _date(self.joined)},
+                        code="left_before_joined",
+                    )
+                }
+            )
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # The animator constraint is reported on the field a person can change.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.get(NON_FIELD_ERRORS, [])
+            animator = [item for item in general if getattr(item, "code", None) == TWO_ANIMATORS]
+            if not animator:
+                raise
+            errors.setdefault("is_animator", []).extend(animator)
+            rest = [item for item in general if item not in animator]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            else:
+                del errors[NON_FIELD_ERRORS]
+            raise ValidationError(errors) from error
+
+
+class TeamRole(models.TextChoices):
+    CHAIR = "przewodniczacy", _("chair")
+    SECRETARY = "sekretarz", _("secretary")
+    MEMBER = "czlonek", pgettext_lazy("team role", "member")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TeamMember(models.Model):
+    """A person on the city's standing team for CAL (Zespół Stały do spraw CAL)."""
+
+    person_name = models.CharField(_("name"), max_length=200)
+    institution = models.CharField(
+        _("institution"), max_length=255, help_text=_("A city unit or an organisation of the network.")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_members",
+        help_text=_("When the institution is in the registry of organisations."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
+    )
+    since = models.DateField(_("from"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("standing team member")
+        verbose_name_plural = _("standing team members")
+        ordering = ["-until", "person_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="team_member_until_after_since",
+                violation_error_message=_("The end of the term cannot be before its start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.institution})"
+
+    def clean(self) -> None:
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise ValidationError(
+                {"until": _("The end of the term cannot be before its start.")}, code="end_before_start"
+            )
+
+
+# --- Meetings and follow-ups -------------------------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    SCAL = "scal", _("SCAL network meeting")
+    TEAM = "zespol-staly", _("standing team meeting")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class NetworkMeeting(VersionedModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.SCAL)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    attendees: models.ManyToManyField[Organization, NetworkMeetingAttendee] = models.ManyToManyField(
+        Organization,
+        verbose_name=_("attending organisations"),
+        through="NetworkMeetingAttendee",
+        related_name="network_meetings",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("network meeting")
+        verbose_name_plural = _("network meetings")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date.isoformat()}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class NetworkMeetingAttendee(models.Model):
+    """An organisation at a network meeting (an explicit model so the audit sees it)."""
+
+    meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="attendee_links")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="network_meeting_links"
+    )
+
+    class Meta:
+        verbose_name = _("meeting attendee")
+        verbose_name_plural = _("meeting attendees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organization"], name="network_meeting_attendee_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.organization}"
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "otwarte", pgettext_lazy("follow-up status", "open")
+    IN_PROGRESS = "w-toku", pgettext_lazy("follow-up status", "in progress")
+    DONE = "zrobione", pgettext_lazy("follow-up status", "done")
+
+
+def is_network_member(organization_id: int, on: date) -> bool:
+    return NetworkMembership.objects.filter(
+        Q(left__isnull=True) | Q(left__gte=on), organization_id=organization_id, joined__lte=on
+    ).exists()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class FollowUp(VersionedModel):
+    """A task agreed at a network meeting, assigned to a member organisation."""
+
+    meeting = models.ForeignKey(
+        NetworkMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    title = models.CharField(_("task"), max_length=255)
+    assignee = models.ForeignKey(
+        Organization,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        related_name="network_follow_ups",
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["assignee", "status"], name="follow_up_assignee_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        meeting = self.meeting if self.meeting_id is not None else None
+        if (
+            meeting is not None
+            and self.assignee_id is not None
+            and not is_network_member(self.assignee_id, meeting.date)
+        ):
+            errors["assignee"] = ValidationError(
+                _("%(organization)s was not a member of the network on the day of the meeting (%(date)s).")
+                % {"organization": self.assignee, "date": _date(meeting.date)},
+                code="not_a_member",
+            )
+        if meeting is not None and self.due is not None and self.due < meeting.date:
+            errors["due"] = ValidationError(
+                _("A task cannot be due before the meeting that agreed it (%(date)s).")
+                % {"date": _date(meeting.date)},
+                code="due_before_meeting",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Good practices -----------------------------------------------------------------------
+
+
+class PracticeStatus(models.TextChoices):
+    DRAFT = "szkic", _("draft")
+    PUBLISHED = "opublikowana", _("published")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class GoodPractice(VersionedModel):
+    """A centre's way of working that others may adopt. Operators propose drafts for their
+    centre; the network animator publishes them on ``/practices/``."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="good_practices"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500)
+    method = models.CharField(_("CAL method"), max_length=30, choices=CalMethod.choices)
+    effects = ArrayField(
+        models.CharField(max_length=20, choices=Effect.choices),
+        verbose_name=_("effects"),
+        default=list,
+        blank=True,
+    )
+    description = models.TextField(_("description"), blank=True)
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="practices/%Y/",
+        blank=True,
+        validators=attachment_validators,
+        help_text=_("PDF, office document or picture, at most 10 MB."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PracticeStatus.choices, default=PracticeStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+        ordering = ["-published_at", "title", "pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="good_practice_status"),
+            GinIndex(fields=["effects"], name="good_practice_effects"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="opublikowana") | Q(published_at__isnull=False),
+                name="good_practice_published_dated",
+                violation_error_message=_("A published practice needs its publication date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PracticeStatus.PUBLISHED
+
+    @property
+    def effect_labels(self) -> list[str]:
+        return [str(Effect(value).label) for value in self.effects if value in Effect.values]
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:practice-public-detail", kwargs={"pk": self.pk})
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        excluded = set(exclude or ())
+        if isinstance(self.effects, list) and _unknown_effects(self.effects):
+            excluded.add("effects")
+        super().clean_fields(exclude=excluded)
+
+    def clean(self) -> None:
+        if isinstance(self.effects, list):
+            unknown = _unknown_effects(self.effects)
+            if unknown:
+                raise ValidationError(
+                    {"effects": _("Unknown effect: %(value)s.") % {"value": ", ".join(unknown)}},
+                    code="invalid_choice",
+                )
+            # One effect listed twice is one effect.
+            self.effects = [value for value in Effect.values if value in self.effects]
+
+
+def _unknown_effects(effects: list[Any]) -> list[str]:
+    return sorted({str(value) for value in effects} - set(Effect.values))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Adoption(VersionedModel):
+    """Another centre took up a good practice; the outcome says how it went."""
+
+    practice = models.ForeignKey(
+        GoodPractice, verbose_name=_("good practice"), on_delete=models.CASCADE, related_name="adoptions"
+    )
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("adopting centre"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        ordering = ["adopted_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "centre"],
+                name="adoption_unique",
+                violation_error_message=_("This centre has already adopted this practice."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} — {self.centre}"
+
+    def clean(self) -> None:
+        if self.practice_id is None or self.centre_id is None:  # type: ignore[redundant-expr,unused-ignore]
+            return  # type: ignore[unreachable,unused-ignore]
+        if self.centre_id == self.practice.centre_id:
+            raise ValidationError(
+                {"centre": _("A centre cannot adopt its own practice: choose another centre.")},
+                code="own_practice",
+            )
+        if not self.practice.is_published:
+            raise ValidationError(
+                {"practice": _("Only a published practice can be adopted.")}, code="not_published"
+            )
+
+
+# --- Consultations -----------------------------------------------------------------------
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Consultation(VersionedModel):
+    """A city programme or tool the network is consulted on, open for answers from
+    ``opens`` to ``closes`` (inclusive)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    subject = models.CharField(
+        _("programme or tool under consultation"),
+        max_length=255,
+        help_text=_("For example: the city's programme of cooperation with NGOs for next year."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    document_url = models.URLField(_("document (link)"), blank=True)
+    document = models.FileField(
+        _("document (file)"),
+        upload_to="consultations/%Y/",
+        blank=True,
+        validators=attachment_validators,
+        help_text=_("PDF, office document or picture, at most 10 MB."),
+    )
+    opens = models.DateField(_("opens on"))
+    closes = models.DateField(_("closes on"))
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-opens", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gte=models.F("opens")),
+                name="consultation_closes_after_opens",
+                violation_error_message=_("A consultation cannot close before it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, on: date) -> bool:
+        return self.opens <= on <= self.closes
+
+    def clean(self) -> None:
+        if self.opens is not None and self.closes is not None and self.closes < self.opens:
+            raise ValidationError(
+                {"closes": _("A consultation cannot close before it opens.")}, code="closes_before_opens"
+            )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ConsultationResponse(VersionedModel):
+    """A member organisation's answer; one per organisation, editable while the
+    consultation is open."""
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE, related_name="responses"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="consultation_responses",
+    )
+    text = models.TextField(_("answer"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consultation answer")
+        verbose_name_plural = _("consultation answers")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "organization"],
+                name="consultation_response_unique",
+                violation_error_message=_("This organisation has already answered: edit its answer instead."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} — {self.organization}"
+
+
+# --- Certification and self-assessment ------------------------------------------------
+
+
+class CertificationStatus(models.TextChoices):
+    APPLIED = "zgloszenie", _("application")
+    VISIT = "wizytacja", _("visit")
+    GRANTED = "przyznany", _("granted")
+    REFUSED = "odmowa", _("refused")
+    WITHDRAWN = "odebrany", _("withdrawn")
+    EXPIRED = "wygasl", _("expired")
+
+
+# A centre has at most one certification procedure or certificate alive at a time.
+LIVE_CERTIFICATION_STATUSES = (
+    CertificationStatus.APPLIED,
+    CertificationStatus.VISIT,
+    CertificationStatus.GRANTED,
+)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Certification(VersionedModel):
+    """The CAL quality certificate (Certyfikat Jakości CAL): applied for in writing, the
+    commission may visit, granted for five years, or refused; it can be withdrawn."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="certifications"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CertificationStatus.choices, default=CertificationStatus.APPLIED
+    )
+    applied_on = models.DateField(_("applied on"))
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
+    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Five years after granting; another date needs a note explaining it."),
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["centre__name", "-applied_on", "pk"]
+        indexes = [models.Index(fields=["status", "valid_until"], name="certification_status_valid")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre"],
+                condition=Q(status__in=["zgloszenie", "wizytacja", "przyznany"]),
+                name="certification_one_live_per_centre",
+                violation_error_message=_(
+                    "This centre already has a certification in progress or a valid certificate."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="przyznany") | Q(granted_on__isnull=False, valid_until__isnull=False),
+                name="certification_granted_dated",
+                violation_error_message=_(
+                    "A granted certificate needs the date of granting and its validity."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} — {self.get_status_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        applied = self.applied_on
+        if applied is not None and self.visited_on is not None and self.visited_on < applied:
+            errors["visited_on"] = ValidationError(
+                _("The visit cannot be before the application (%(date)s).") % {"date": _date(applied)},
+                code="before_application",
+            )
+        if applied is not None and self.granted_on is not None and self.granted_on < applied:
+            errors["granted_on"] = ValidationError(
+                _("The certificate cannot be granted before the application (%(date)s).")
+                % {"date": _date(applied)},
+                code="before_application",
+            )
+        if self.status == CertificationStatus.GRANTED and self.granted_on is None:
+            errors["granted_on"] = ValidationError(
+                _("Give the date on which the certificate was granted."), code="required"
+            )
+        if self.granted_on is None and self.valid_until is not None:
+            errors["valid_until"] = ValidationError(
+                _("A certificate that was not granted has no validity: leave this empty."),
+                code="validity_without_grant",
+            )
+        elif self.granted_on is not None and "granted_on" not in errors:
+            expected = certificate_valid_until(self.granted_on)
+            if self.valid_until is None:
+                # Filled in from the rule; only another date has to be explained.
+                self.valid_until = expected
+            elif self.valid_until != expected and not self.decision_note.strip():
+                errors["valid_until"] = ValidationError(
+                    _(
+                        "A certificate is valid for five years, until %(date)s. "
+                        "Explain another date in the decision note."
+                    )
+                    % {"date": _date(expected)},
+                    code="not_five_years",
+                )
+            elif self.valid_until <= self.granted_on:
+                errors["valid_until"] = ValidationError(
+                    _("The certificate must be valid after the day it was granted."), code="before_grant"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class CalStandard:
+    """One of the five CAL standards; a self-assessment has ``score_<key>`` and
+    ``evidence_<key>`` for each."""
+
+    key: str
+    label: str | Promise
+    description: str | Promise
+
+    @property
+    def score_field(self) -> str:
+        return f"score_{self.key}"
+
+    @property
+    def evidence_field(self) -> str:
+        return f"evidence_{self.key}"
+
+
+CAL_STANDARDS: tuple[CalStandard, ...] = (
+    CalStandard("place", _("A real place"), _("The centre is a real, physical place open to residents.")),
+    CalStandard(
+        "needs",
+        _("Needs and local resources"),
+        _("Activities answer recognised needs of the community and use its own resources."),
+    ),
+    CalStandard(
+        "fields",
+        _("Many fields of work"),
+        _("The centre works in many fields, not for one target group only."),
+    ),
+    CalStandard(
+        "volunteering",
+        _("Volunteering"),
+        _("The centre works through people: residents volunteer and take on responsibility."),
+    ),
+    CalStandard(
+        "initiatives",
+        _("Supporting initiatives"),
+        _(
+            "The centre supports residents' projects, self-help and neighbours' groups, local "
+            "partnership, non-formal education and local events."
+        ),
+    ),
+)
+MAX_SCORE = 5
+SCORE_FIELDS: tuple[str, ...] = tuple(standard.score_field for standard in CAL_STANDARDS)
+EVIDENCE_FIELDS: tuple[str, ...] = tuple(standard.evidence_field for standard in CAL_STANDARDS)
+
+
+def _score(label: StrOrPromise) -> models.PositiveSmallIntegerField[Any, Any]:
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SCORE)],
+        help_text=_("0 (not met) to 5 (fully met)."),
+    )
+
+
+def _evidence(label: StrOrPromise) -> models.TextField[Any, Any]:
+    return models.TextField(label, blank=True)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class SelfAssessment(VersionedModel):
+    """A centre's yearly self-assessment against the five CAL standards: a score from
+    0 to 5 and the evidence for each. Saved as a draft until the operator submits it."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    score_place = _score(_("score: a real place"))
+    evidence_place = _evidence(_("evidence: a real place"))
+    score_needs = _score(_("score: needs and local resources"))
+    evidence_needs = _evidence(_("evidence: needs and local resources"))
+    score_fields = _score(_("score: many fields of work"))
+    evidence_fields = _evidence(_("evidence: many fields of work"))
+    score_volunteering = _score(_("score: volunteering"))
+    evidence_volunteering = _evidence(_("evidence: volunteering"))
+    score_initiatives = _score(_("score: supporting initiatives"))
+    evidence_initiatives = _evidence(_("evidence: supporting initiatives"))
+    submitted = models.BooleanField(_("submitted"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-year", "centre__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "year"],
+                name="self_assessment_unique_year",
+                violation_error_message=_("This centre already has a self-assessment for that year."),
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": MAX_SCORE}),
+                    name=f"self_assessment_{name}_range",
+                    violation_error_message=_("A score is from 0 to 5."),
+                )
+                for name in SCORE_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} — {self.year}"
+
+    @property
+    def scores(self) -> list[int | None]:
+        return [getattr(self, name) for name in SCORE_FIELDS]
+
+    @property
+    def score_total(self) -> int | None:
+        """The sum of the five scores (0–25), once all are given."""
+        values = self.scores
+        if any(value is None for value in values):
+            return None
+        return sum(value for value in values if value is not None)
+
+    def standards(self) -> list[tuple[CalStandard, int | None, str]]:
+        return [
+            (standard, getattr(self, standard.score_field), getattr(self, standard.evidence_field))
+            for standard in CAL_STANDARDS
+        ]
+
+    def clean(self) -> None:
+        if not self.submitted:
+            return
+        errors = {
+            name: ValidationError(_("Give a score for every standard before submitting."), code="required")
+            for name in SCORE_FIELDS
+            if getattr(self, name) is None
+        }
+        if errors:
+            raise ValidationError(errors)

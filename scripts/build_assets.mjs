@@ -13,6 +13,12 @@ const files = [
   ["leaflet", "dist/leaflet.js", "leaflet/leaflet.js"],
   ["leaflet", "dist/leaflet.css", "leaflet/leaflet.css"],
   ["leaflet", "LICENSE", "leaflet/LICENSE"],
+  // Named by leaflet.js's sourceMappingURL: collectstatic's manifest storage needs it present.
+  ["leaflet", "dist/leaflet.js.map", "leaflet/leaflet.js.map"],
+  // The UMD build defines window.Chart for static/js/dashboard.js (no bundler, no modules).
+  ["chart.js", "dist/chart.umd.min.js", "chartjs/chart.umd.min.js"],
+  ["chart.js", "dist/chart.umd.min.js.map", "chartjs/chart.umd.min.js.map"], // its source map, likewise
+  ["chart.js", "LICENSE.md", "chartjs/LICENSE.md"],
 ];
 const directories = [["leaflet", "dist/images", "leaflet/images"]];
 

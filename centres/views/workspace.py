@@ -198,6 +198,9 @@ def after_login(request: HttpRequest) -> HttpResponse:
         return redirect("admin:index")
     if access.is_operator(request.user):
         return redirect("centres:workspace")
+    for link in extensions.nav_links():
+        if link.landing and link.visible(request.user):
+            return redirect(link.url_name)
     return redirect("centres:home")
 
 

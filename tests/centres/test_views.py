@@ -162,7 +162,7 @@ def test_operator_logs_in_and_lands_in_the_workspace(client, operator_a):
 
 
 @pytest.mark.parametrize(
-    ("fixture", "landing"), [("city_staff", "/admin/"), ("animator", "/"), ("team_member", "/")]
+    ("fixture", "landing"), [("city_staff", "/admin/"), ("animator", "/network/"), ("team_member", "/network/")]
 )
 def test_other_roles_land_where_their_work_is(request, client, fixture, landing):
     client.force_login(request.getfixturevalue(fixture))
@@ -342,3 +342,26 @@ def test_status_cannot_be_changed_through_the_workspace_form(client, operator_a,
     centre_a.refresh_from_db()
     assert centre_a.status == CentreStatus.ACTIVE
     assert centre_a.version == 2
+
+
+def test_a_signed_in_user_without_a_role_lands_on_the_home_page(client, db):
+    client.force_login(factories.UserFactory(username="resident"))
+
+    response = client.get("/accounts/welcome/")
+
+    assert response["Location"] == "/"
+
+
+def test_the_navigation_shows_each_role_its_areas(client, animator, operator_a, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def labels() -> list[str]:
+        html = client.get("/").content.decode()
+        nav = html.split('id="main-nav-list"', 1)[1].split("</ul>", 1)[0]
+        return [label for label in ("Good practices", "Network", "My workspace") if f">{label}<" in nav]
+
+    assert labels() == ["Good practices"]
+    client.force_login(animator)
+    assert labels() == ["Good practices", "Network"]
+    client.force_login(operator_a)
+    assert labels() == ["Good practices", "Network", "My workspace"]

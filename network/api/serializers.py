@@ -1,0 +1,437 @@
+"""Input and output serializers of the network: validation of shape only; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from centres.api.serializers import EffectsField
+from centres.models import CalMethod, Centre, Effect, Organization
+from network.models import (
+    Adoption,
+    Certification,
+    CertificationStatus,
+    Consultation,
+    ConsultationResponse,
+    FollowUp,
+    FollowUpStatus,
+    GoodPractice,
+    MeetingKind,
+    NetworkMeeting,
+    NetworkMembership,
+    PracticeStatus,
+    SelfAssessment,
+)
+from network.services import CERTIFICATION_FIELDS, SELF_ASSESSMENT_FIELDS
+
+
+class _NamedChoiceField(serializers.ChoiceField):
+    """A choice field whose choice set is one named component of the OpenAPI schema, so
+    that fields of the same name elsewhere (``status``, ``kind``) do not collide."""
+
+    choice_set: type[TextChoices]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=self.choice_set.choices, **kwargs)
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=MeetingKind.choices), component_name="NetworkMeetingKindEnum"
+)
+class MeetingKindField(_NamedChoiceField):
+    choice_set = MeetingKind
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=FollowUpStatus.choices), component_name="FollowUpStatusEnum"
+)
+class FollowUpStatusField(_NamedChoiceField):
+    choice_set = FollowUpStatus
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=PracticeStatus.choices), component_name="GoodPracticeStatusEnum"
+)
+class PracticeStatusField(_NamedChoiceField):
+    choice_set = PracticeStatus
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=CertificationStatus.choices), component_name="CertificationStatusEnum"
+)
+class CertificationStatusField(_NamedChoiceField):
+    choice_set = CertificationStatus
+
+
+def _version() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, help_text="The version of the record you read.")
+
+
+class _PartialUpdate(serializers.Serializer[Any]):
+    """Every field but ``version`` is optional in an update."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer[Organization]):
+    class Meta:
+        model = Organization
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+# --- Membership -----------------------------------------------------------------------------
+
+
+class NetworkMembershipSerializer(serializers.ModelSerializer[NetworkMembership]):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = NetworkMembership
+        fields = ["id", "organization", "organization_name", "joined", "left", "is_animator", "note"]
+        read_only_fields = fields
+
+
+class NetworkMembershipInputSerializer(serializers.Serializer[Any]):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    joined = serializers.DateField()
+    left = serializers.DateField(required=False, allow_null=True)
+    is_animator = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NetworkMembershipUpdateSerializer(serializers.Serializer[Any]):
+    joined = serializers.DateField(required=False)
+    left = serializers.DateField(required=False, allow_null=True)
+    is_animator = serializers.BooleanField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+# --- Meetings and follow-ups -------------------------------------------------------------
+
+
+class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+    assignee_name = serializers.CharField(source="assignee.name", read_only=True)
+    status = FollowUpStatusField(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "meeting", "title", "assignee", "assignee_name", "due", "status", "note", "version"]
+        read_only_fields = fields
+
+
+class NetworkMeetingSerializer(serializers.ModelSerializer[NetworkMeeting]):
+    kind = MeetingKindField(read_only=True)
+    attendees = OrganizationRefSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = NetworkMeeting
+        fields = [
+            "id",
+            "kind",
+            "date",
+            "place",
+            "agenda",
+            "decisions",
+            "minutes",
+            "attendees",
+            "follow_ups",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class _MeetingFields(serializers.Serializer[Any]):
+    kind = MeetingKindField(required=False, default=MeetingKind.SCAL)
+    date = serializers.DateField()
+    place = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    agenda = serializers.CharField(required=False, allow_blank=True)
+    decisions = serializers.CharField(required=False, allow_blank=True)
+    minutes = serializers.CharField(required=False, allow_blank=True)
+    attendees = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), many=True, required=False
+    )
+
+
+class NetworkMeetingInputSerializer(_MeetingFields):
+    pass
+
+
+class NetworkMeetingUpdateSerializer(_MeetingFields, _PartialUpdate):
+    version = _version()
+    kind = MeetingKindField(required=False)
+
+
+class FollowUpInputSerializer(serializers.Serializer[Any]):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=NetworkMeeting.objects.all())
+    title = serializers.CharField(max_length=255)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        help_text="A member organisation of the network on the meeting's day.",
+    )
+    due = serializers.DateField(required=False, allow_null=True)
+    status = FollowUpStatusField(required=False, default=FollowUpStatus.OPEN)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpUpdateSerializer(_PartialUpdate):
+    """The animator may change every field; the assignee's people ``status`` and ``note``."""
+
+    version = _version()
+    title = serializers.CharField(max_length=255)
+    assignee = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    due = serializers.DateField(allow_null=True)
+    status = FollowUpStatusField()
+    note = serializers.CharField(allow_blank=True)
+
+
+# --- Good practices ---------------------------------------------------------------------
+
+
+class AdoptionSerializer(serializers.ModelSerializer[Adoption]):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+
+    class Meta:
+        model = Adoption
+        fields = ["id", "practice", "centre", "centre_name", "adopted_on", "outcome", "version"]
+        read_only_fields = fields
+
+
+class GoodPracticeSerializer(serializers.ModelSerializer[GoodPractice]):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+    method = serializers.ChoiceField(choices=CalMethod.choices, read_only=True)
+    effects = serializers.ListField(child=serializers.ChoiceField(choices=Effect.choices), read_only=True)
+    status = PracticeStatusField(read_only=True)
+    adoptions = AdoptionSerializer(many=True, read_only=True)
+    has_attachment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GoodPractice
+        fields = [
+            "id",
+            "centre",
+            "centre_name",
+            "title",
+            "summary",
+            "method",
+            "effects",
+            "description",
+            "status",
+            "published_at",
+            "has_attachment",
+            "adoptions",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_has_attachment(self, practice: GoodPractice) -> bool:
+        return bool(practice.attachment)
+
+
+class GoodPracticeInputSerializer(serializers.Serializer[Any]):
+    """A draft for a centre the user edits (``centre``: its slug); the animator publishes it."""
+
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", queryset=Centre.objects.all())
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500)
+    method = serializers.ChoiceField(choices=CalMethod.choices)
+    effects = EffectsField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GoodPracticeUpdateSerializer(_PartialUpdate):
+    version = _version()
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500)
+    method = serializers.ChoiceField(choices=CalMethod.choices)
+    effects = EffectsField()
+    description = serializers.CharField(allow_blank=True)
+
+
+class VersionSerializer(serializers.Serializer[Any]):
+    version = _version()
+
+
+class AdoptionInputSerializer(serializers.Serializer[Any]):
+    centre = serializers.SlugRelatedField[Centre](
+        slug_field="slug",
+        queryset=Centre.objects.all(),
+        help_text="The adopting centre (not the practice's own).",
+    )
+    adopted_on = serializers.DateField()
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Consultations -----------------------------------------------------------------------
+
+
+class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
+    is_open = serializers.SerializerMethodField()
+    has_document_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "title",
+            "subject",
+            "description",
+            "document_url",
+            "has_document_file",
+            "opens",
+            "closes",
+            "is_open",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_is_open(self, consultation: Consultation) -> bool:
+        return consultation.is_open(timezone.localdate())
+
+    def get_has_document_file(self, consultation: Consultation) -> bool:
+        return bool(consultation.document)
+
+
+class ConsultationInputSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    subject = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    document_url = serializers.URLField(required=False, allow_blank=True, default="")
+    opens = serializers.DateField()
+    closes = serializers.DateField()
+
+
+class ConsultationUpdateSerializer(ConsultationInputSerializer, _PartialUpdate):
+    version = _version()
+    description = serializers.CharField(required=False, allow_blank=True)
+    document_url = serializers.URLField(required=False, allow_blank=True)
+
+
+class ConsultationResponseSerializer(serializers.ModelSerializer[ConsultationResponse]):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = ConsultationResponse
+        fields = [
+            "id",
+            "consultation",
+            "organization",
+            "organization_name",
+            "text",
+            "submitted_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ConsultationResponseInputSerializer(serializers.Serializer[Any]):
+    consultation = serializers.PrimaryKeyRelatedField(queryset=Consultation.objects.all())
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), help_text="Your organisation, a member of the network."
+    )
+    text = serializers.CharField()
+
+
+class ConsultationResponseUpdateSerializer(serializers.Serializer[Any]):
+    version = _version()
+    text = serializers.CharField()
+
+
+# --- Certification and self-assessment ------------------------------------------------
+
+
+class CertificationSerializer(serializers.ModelSerializer[Certification]):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+    status = CertificationStatusField(read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = ["id", "centre", "centre_name", *CERTIFICATION_FIELDS, "version"]
+        read_only_fields = fields
+
+
+class _CertificationFields(serializers.Serializer[Any]):
+    status = CertificationStatusField(required=False, default=CertificationStatus.APPLIED)
+    applied_on = serializers.DateField()
+    visited_on = serializers.DateField(required=False, allow_null=True)
+    granted_on = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Default: five years after granting; another date needs a decision note.",
+    )
+    decision_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CertificationInputSerializer(_CertificationFields):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", queryset=Centre.objects.all())
+
+
+class CertificationUpdateSerializer(_CertificationFields, _PartialUpdate):
+    version = _version()
+    status = CertificationStatusField(required=False)
+    decision_note = serializers.CharField(required=False, allow_blank=True)
+
+
+def _score() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=5, required=False, allow_null=True)
+
+
+def _evidence() -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True)
+
+
+class SelfAssessmentSerializer(serializers.ModelSerializer[SelfAssessment]):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    score_total = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SelfAssessment
+        fields = [
+            "id",
+            "centre",
+            "year",
+            *SELF_ASSESSMENT_FIELDS,
+            "score_total",
+            "submitted",
+            "submitted_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class _SelfAssessmentFields(serializers.Serializer[Any]):
+    score_place = _score()
+    evidence_place = _evidence()
+    score_needs = _score()
+    evidence_needs = _evidence()
+    score_fields = _score()
+    evidence_fields = _evidence()
+    score_volunteering = _score()
+    evidence_volunteering = _evidence()
+    score_initiatives = _score()
+    evidence_initiatives = _evidence()
+    submit = serializers.BooleanField(
+        required=False, default=False, help_text="Submit it (final; every score is needed)."
+    )
+
+
+class SelfAssessmentInputSerializer(_SelfAssessmentFields):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", queryset=Centre.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class SelfAssessmentUpdateSerializer(_SelfAssessmentFields):
+    version = _version()

@@ -1,0 +1,400 @@
+"""Thin API views of the network: they validate input, read through the selectors (which
+network.permissions filters: another centre's draft or self-assessment is a 404) and write
+through the services (a refusal is a 400 with fields, a forbidden write a 403, a stale
+``version`` a 409)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from network import permissions as network_permissions
+from network import selectors, services
+from network.api import serializers as s
+from network.filters import (
+    CertificationFilter,
+    ConsultationFilter,
+    ConsultationResponseFilter,
+    FollowUpFilter,
+    MeetingFilter,
+    MembershipFilter,
+    PracticeManageFilter,
+    SelfAssessmentFilter,
+)
+from network.models import (
+    Certification,
+    Consultation,
+    ConsultationResponse,
+    FollowUp,
+    GoodPractice,
+    NetworkMeeting,
+    NetworkMembership,
+    SelfAssessment,
+)
+
+CONFLICT_RESPONSE = OpenApiResponse(
+    description="Someone else changed the record since you read it (a stale `version`); nothing was saved."
+)
+READ_AND_WRITE = ["get", "post", "patch", "head", "options"]
+
+
+class _NetworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+    permission_classes = [permissions.IsAuthenticated]
+    http_method_names = READ_AND_WRITE
+    input_serializers: dict[str, type[BaseSerializer[Any]]] = {}
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return self.input_serializers.get(self.action, self.serializer_class)  # type: ignore[return-value]
+
+    def _input(self, serializer_class: type[BaseSerializer[Any]]) -> dict[str, Any]:
+        data = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def _output(self, record: Model, status_code: int = status.HTTP_200_OK) -> Response:
+        """The record as the list shows it, read again after the write."""
+        found = self.get_queryset().get(pk=record.pk)
+        serializer_class = self.serializer_class
+        assert serializer_class is not None
+        return Response(
+            serializer_class(found, context=self.get_serializer_context()).data, status=status_code
+        )
+
+
+class NetworkMembershipViewSet(_NetworkViewSet):
+    """Member organisations of SCAL over time; exactly one current animator. City staff
+    record them; the network's participants read."""
+
+    serializer_class = s.NetworkMembershipSerializer
+    filterset_class = MembershipFilter
+    input_serializers = {
+        "create": s.NetworkMembershipInputSerializer,
+        "partial_update": s.NetworkMembershipUpdateSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[NetworkMembership]:
+        return selectors.membership_list(user=self.request.user)
+
+    @extend_schema(request=s.NetworkMembershipInputSerializer, responses={201: s.NetworkMembershipSerializer})
+    def create(self, request: Request) -> Response:
+        membership = services.network_membership_create(
+            actor=request.user, **self._input(s.NetworkMembershipInputSerializer)
+        )
+        return self._output(membership, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.NetworkMembershipUpdateSerializer, responses={200: s.NetworkMembershipSerializer}
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        services.network_membership_update(
+            membership=membership, actor=request.user, **self._input(s.NetworkMembershipUpdateSerializer)
+        )
+        return self._output(membership)
+
+
+class NetworkMeetingViewSet(_NetworkViewSet):
+    """Meetings of SCAL and of the standing team, with their tasks (``follow_ups``).
+    The animator records them; the team reads; operators read the SCAL meetings."""
+
+    serializer_class = s.NetworkMeetingSerializer
+    filterset_class = MeetingFilter
+    input_serializers = {
+        "create": s.NetworkMeetingInputSerializer,
+        "partial_update": s.NetworkMeetingUpdateSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[NetworkMeeting]:
+        return selectors.meeting_detail_queryset(user=self.request.user).order_by("-date", "-pk")
+
+    @extend_schema(request=s.NetworkMeetingInputSerializer, responses={201: s.NetworkMeetingSerializer})
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.NetworkMeetingInputSerializer)
+        meeting = services.network_meeting_create(
+            actor=request.user, attendees=fields.pop("attendees", []), **fields
+        )
+        return self._output(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.NetworkMeetingUpdateSerializer,
+        responses={200: s.NetworkMeetingSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        meeting = self.get_object()
+        fields = self._input(s.NetworkMeetingUpdateSerializer)
+        services.network_meeting_update(
+            meeting=meeting,
+            actor=request.user,
+            expected_version=fields.pop("version"),
+            attendees=fields.pop("attendees", None),
+            **fields,
+        )
+        return self._output(meeting)
+
+
+class FollowUpViewSet(_NetworkViewSet):
+    """Tasks agreed at network meetings. The animator creates and changes them; the people
+    of the assignee organisation update ``status`` and ``note``."""
+
+    serializer_class = s.FollowUpSerializer
+    filterset_class = FollowUpFilter
+    input_serializers = {"create": s.FollowUpInputSerializer, "partial_update": s.FollowUpUpdateSerializer}
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        return selectors.follow_up_list(user=self.request.user)
+
+    @extend_schema(request=s.FollowUpInputSerializer, responses={201: s.FollowUpSerializer})
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.FollowUpInputSerializer)
+        meeting = fields.pop("meeting")
+        if not selectors.meeting_detail_queryset(user=request.user).filter(pk=meeting.pk).exists():
+            raise ValidationError({"meeting": [_("No such meeting.")]})
+        follow_up = services.follow_up_create(meeting=meeting, actor=request.user, **fields)
+        return self._output(follow_up, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.FollowUpUpdateSerializer, responses={200: s.FollowUpSerializer, 409: CONFLICT_RESPONSE}
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        follow_up = self.get_object()
+        fields = self._input(s.FollowUpUpdateSerializer)
+        version = fields.pop("version")
+        if network_permissions.can_run_network(request.user) or set(fields) - {"status", "note"}:
+            services.follow_up_update(
+                follow_up=follow_up, actor=request.user, expected_version=version, **fields
+            )
+        else:
+            services.follow_up_report_progress(
+                follow_up=follow_up,
+                actor=request.user,
+                expected_version=version,
+                status=fields.get("status", follow_up.status),
+                note=fields.get("note", follow_up.note),
+            )
+        return self._output(follow_up)
+
+
+class GoodPracticeViewSet(_NetworkViewSet):
+    """Good practices with their adoptions. Operators propose drafts for their centres and
+    see their own drafts; the animator publishes. The public list is ``/practices/``."""
+
+    serializer_class = s.GoodPracticeSerializer
+    filterset_class = PracticeManageFilter
+    input_serializers = {
+        "create": s.GoodPracticeInputSerializer,
+        "partial_update": s.GoodPracticeUpdateSerializer,
+        "publish": s.VersionSerializer,
+        "unpublish": s.VersionSerializer,
+        "adopt": s.AdoptionInputSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[GoodPractice]:
+        return (
+            selectors.practice_list(user=self.request.user)
+            .prefetch_related(selectors.adoptions_prefetch())
+            .order_by("-published_at", "pk")
+        )
+
+    @extend_schema(request=s.GoodPracticeInputSerializer, responses={201: s.GoodPracticeSerializer})
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.GoodPracticeInputSerializer)
+        practice = services.practice_create(centre=fields.pop("centre"), actor=request.user, **fields)
+        return self._output(practice, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.GoodPracticeUpdateSerializer,
+        responses={200: s.GoodPracticeSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        practice = self.get_object()
+        fields = self._input(s.GoodPracticeUpdateSerializer)
+        services.practice_update(
+            practice=practice, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return self._output(practice)
+
+    @extend_schema(
+        request=s.VersionSerializer, responses={200: s.GoodPracticeSerializer, 409: CONFLICT_RESPONSE}
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish the practice on /practices/ (the animator)."""
+        practice = self.get_object()
+        version = self._input(s.VersionSerializer)["version"]
+        services.practice_publish(practice=practice, actor=request.user, expected_version=version)
+        return self._output(practice)
+
+    @extend_schema(
+        request=s.VersionSerializer, responses={200: s.GoodPracticeSerializer, 409: CONFLICT_RESPONSE}
+    )
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw the practice from publication: a draft again (the animator)."""
+        practice = self.get_object()
+        version = self._input(s.VersionSerializer)["version"]
+        services.practice_unpublish(practice=practice, actor=request.user, expected_version=version)
+        return self._output(practice)
+
+    @extend_schema(request=s.AdoptionInputSerializer, responses={201: s.AdoptionSerializer})
+    @action(detail=True, methods=["post"], url_path="adoptions")
+    def adopt(self, request: Request, pk: str | None = None) -> Response:
+        """Record that another centre took up the practice (its operators, or the animator)."""
+        practice = self.get_object()
+        fields = self._input(s.AdoptionInputSerializer)
+        adoption = services.adoption_create(practice=practice, actor=request.user, **fields)
+        return Response(s.AdoptionSerializer(adoption).data, status=status.HTTP_201_CREATED)
+
+
+class ConsultationViewSet(_NetworkViewSet):
+    """Consultations of city programmes and tools, opened by the animator."""
+
+    serializer_class = s.ConsultationSerializer
+    filterset_class = ConsultationFilter
+    input_serializers = {
+        "create": s.ConsultationInputSerializer,
+        "partial_update": s.ConsultationUpdateSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        return selectors.consultation_list(user=self.request.user)
+
+    @extend_schema(request=s.ConsultationInputSerializer, responses={201: s.ConsultationSerializer})
+    def create(self, request: Request) -> Response:
+        consultation = services.consultation_create(
+            actor=request.user, **self._input(s.ConsultationInputSerializer)
+        )
+        return self._output(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ConsultationUpdateSerializer,
+        responses={200: s.ConsultationSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        consultation = self.get_object()
+        fields = self._input(s.ConsultationUpdateSerializer)
+        services.consultation_update(
+            consultation=consultation, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return self._output(consultation)
+
+
+class ConsultationResponseViewSet(_NetworkViewSet):
+    """Answers of member organisations: one per organisation, accepted and editable only
+    while the consultation is open. The network's viewers read all; an operator their own."""
+
+    serializer_class = s.ConsultationResponseSerializer
+    filterset_class = ConsultationResponseFilter
+    input_serializers = {
+        "create": s.ConsultationResponseInputSerializer,
+        "partial_update": s.ConsultationResponseUpdateSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[ConsultationResponse]:
+        return selectors.response_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.ConsultationResponseInputSerializer, responses={201: s.ConsultationResponseSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.ConsultationResponseInputSerializer)
+        response = services.consultation_response_submit(actor=request.user, **fields)
+        return self._output(response, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ConsultationResponseUpdateSerializer,
+        responses={200: s.ConsultationResponseSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = self.get_object()
+        fields = self._input(s.ConsultationResponseUpdateSerializer)
+        services.consultation_response_update(
+            response=response, actor=request.user, expected_version=fields["version"], text=fields["text"]
+        )
+        return self._output(response)
+
+
+class CertificationViewSet(_NetworkViewSet):
+    """The CAL quality certificate of each centre. City staff record it; the network's
+    viewers read all, an operator their centres'."""
+
+    serializer_class = s.CertificationSerializer
+    filterset_class = CertificationFilter
+    input_serializers = {
+        "create": s.CertificationInputSerializer,
+        "partial_update": s.CertificationUpdateSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[Certification]:
+        return selectors.certification_list(user=self.request.user)
+
+    @extend_schema(request=s.CertificationInputSerializer, responses={201: s.CertificationSerializer})
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.CertificationInputSerializer)
+        certification = services.certification_create(
+            centre=fields.pop("centre"), actor=request.user, **fields
+        )
+        return self._output(certification, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CertificationUpdateSerializer,
+        responses={200: s.CertificationSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        certification = self.get_object()
+        fields = self._input(s.CertificationUpdateSerializer)
+        services.certification_update(
+            certification=certification, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return self._output(certification)
+
+
+class SelfAssessmentViewSet(_NetworkViewSet):
+    """Yearly self-assessments against the five CAL standards (one per centre and year).
+    A centre's operators fill them in; the animator and the team read the submitted ones."""
+
+    serializer_class = s.SelfAssessmentSerializer
+    filterset_class = SelfAssessmentFilter
+    input_serializers = {
+        "create": s.SelfAssessmentInputSerializer,
+        "partial_update": s.SelfAssessmentUpdateSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[SelfAssessment]:
+        return selectors.self_assessment_list(user=self.request.user)
+
+    @extend_schema(request=s.SelfAssessmentInputSerializer, responses={201: s.SelfAssessmentSerializer})
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.SelfAssessmentInputSerializer)
+        assessment = services.self_assessment_create(
+            centre=fields.pop("centre"),
+            year=fields.pop("year"),
+            actor=request.user,
+            submit=fields.pop("submit", False),
+            **fields,
+        )
+        return self._output(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.SelfAssessmentUpdateSerializer,
+        responses={200: s.SelfAssessmentSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        assessment = self.get_object()
+        fields = self._input(s.SelfAssessmentUpdateSerializer)
+        services.self_assessment_update(
+            assessment=assessment,
+            actor=request.user,
+            expected_version=fields.pop("version"),
+            submit=fields.pop("submit", False),
+            **fields,
+        )
+        return self._output(assessment)

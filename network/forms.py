@@ -1,0 +1,255 @@
+"""Forms of the network's pages: input validation only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from centres.forms import DateOnlyInput
+from centres.models import Centre, Effect, Organization
+from network.models import (
+    CAL_STANDARDS,
+    MAX_SCORE,
+    Adoption,
+    Consultation,
+    ConsultationResponse,
+    FollowUp,
+    GoodPractice,
+    NetworkMeeting,
+    SelfAssessment,
+)
+from network.services import (
+    CONSULTATION_FIELDS,
+    FOLLOW_UP_FIELDS,
+    MEETING_FIELDS,
+    PRACTICE_FIELDS,
+    SELF_ASSESSMENT_FIELDS,
+)
+
+
+class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A form of a record edited in the browser: an existing record carries the version
+    it was read at (optimistic locking); a new one carries none."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+
+    def _post_clean(self) -> None:
+        # The model is validated by the service, with the rules that need the database.
+        pass
+
+    def service_fields(self, names: tuple[str, ...]) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
+
+
+class VersionForm(forms.Form):
+    """A button acting on a record as the page showed it (publish, unpublish)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# --- Meetings and follow-ups -------------------------------------------------------------
+
+
+class MeetingForm(VersionedModelForm):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attending organisations"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Organisations of the network present at the meeting."),
+    )
+
+    class Meta:
+        model = NetworkMeeting
+        fields = list(MEETING_FIELDS)
+        widgets = {
+            "date": DateOnlyInput(),
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "decisions": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, members: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendees"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        if self.instance.pk:
+            # Attendees recorded earlier stay choosable even if they have left since.
+            members = (members | self.instance.attendees.all()).distinct().order_by("name")
+            if not self.is_bound:
+                self.initial["attendees"] = [org.pk for org in self.instance.attendees.all()]
+        field.queryset = members
+
+
+class FollowUpForm(VersionedModelForm):
+    class Meta:
+        model = FollowUp
+        fields = list(FOLLOW_UP_FIELDS)
+        widgets = {"due": DateOnlyInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, members: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # Every organisation is offered: the service refuses one outside the network with
+        # a clear message, rather than the form with "not one of the choices".
+        field.queryset = members
+
+
+class FollowUpProgressForm(VersionedModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"note": _("What has been done, or what stands in the way.")}
+
+
+# --- Good practices -----------------------------------------------------------------------
+
+
+class PracticeForm(VersionedModelForm):
+    effects = forms.MultipleChoiceField(
+        label=_("Effects"),
+        choices=Effect.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the practice changes in the community."),
+    )
+
+    class Meta:
+        model = GoodPractice
+        fields = ["centre", *PRACTICE_FIELDS]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "summary": _("One or two sentences shown in the list of practices."),
+            "description": _("How it works, what it needs, what to watch out for."),
+        }
+
+    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["centre"]
+        else:
+            field = self.fields["centre"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = centres
+            if centres.count() == 1:
+                self.initial.setdefault("centre", centres.first())
+
+
+class AdoptionForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Adoption
+        fields = ["centre", "adopted_on", "outcome"]
+        widgets = {"adopted_on": DateOnlyInput(), "outcome": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"outcome": _("How it went: what worked, what was changed, what came of it.")}
+
+    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["centre"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = centres
+
+    def _post_clean(self) -> None:
+        pass
+
+
+# --- Consultations -----------------------------------------------------------------------
+
+
+class ConsultationForm(VersionedModelForm):
+    class Meta:
+        model = Consultation
+        fields = list(CONSULTATION_FIELDS)
+        widgets = {
+            "opens": DateOnlyInput(),
+            "closes": DateOnlyInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class ResponseForm(VersionedModelForm):
+    organization = forms.ModelChoiceField(
+        label=_("Answer on behalf of"), queryset=Organization.objects.none()
+    )
+
+    class Meta:
+        model = ConsultationResponse
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(pk__in=[org.pk for org in organizations]).order_by(
+            "name"
+        )
+        if self.instance.pk or len(organizations) == 1:
+            # One organisation, or the answer's own: nothing to choose.
+            field.widget = forms.HiddenInput()
+            field.required = False
+            self.initial["organization"] = (
+                self.instance.organization_id if self.instance.pk else organizations[0].pk
+            )
+        self.order_fields(["organization", "text"])
+
+
+# --- Self-assessment ----------------------------------------------------------------------
+
+
+SCORE_CHOICES = [("", _("not assessed yet")), *[(str(n), str(n)) for n in range(MAX_SCORE + 1)]]
+
+
+class SelfAssessmentForm(VersionedModelForm):
+    """A score (0–5) and the evidence for each of the five CAL standards. Saving keeps a
+    draft; the submit button also submits it (every score is needed then)."""
+
+    SUBMIT = "submit"
+
+    class Meta:
+        model = SelfAssessment
+        fields = list(SELF_ASSESSMENT_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for standard in CAL_STANDARDS:
+            self.fields[standard.score_field] = forms.TypedChoiceField(
+                label=_("Score"),
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=_("0 (not met) to 5 (fully met)."),
+            )
+            if not self.is_bound and self.instance.pk:
+                value = getattr(self.instance, standard.score_field)
+                self.initial[standard.score_field] = "" if value is None else str(value)
+            evidence = self.fields[standard.evidence_field]
+            evidence.label = _("Evidence")
+            evidence.widget = forms.Textarea(attrs={"rows": 4})
+            evidence.help_text = _("What shows it: facts, figures, examples from the year.")
+
+    def standard_fields(self) -> list[dict[str, Any]]:
+        """Each standard with its two bound fields, for the template's fieldsets."""
+        return [
+            {
+                "standard": standard,
+                "score": self[standard.score_field],
+                "evidence": self[standard.evidence_field],
+            }
+            for standard in CAL_STANDARDS
+        ]

@@ -1,0 +1,57 @@
+from django.urls import path
+
+from network import dashboard
+from network.views import consultations, meetings, practices, self_assessment
+
+app_name = "network"
+
+urlpatterns = [
+    # Public: published good practices.
+    path("practices/", practices.public_list, name="practice-public-list"),
+    path("practices/<int:pk>/", practices.public_detail, name="practice-public-detail"),
+    path("practices/<int:pk>/attachment/", practices.public_attachment, name="practice-public-attachment"),
+    # The network dashboard and the CSV of each of its figures (network.dashboard).
+    path("network/", dashboard.dashboard, name="dashboard"),
+    path("network/stats/<slug:figure>.csv", dashboard.stats_csv, name="stats-csv"),
+    # The network's shared work.
+    path("network/meetings/", meetings.meeting_list, name="meeting-list"),
+    path("network/meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path("network/meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("network/meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("network/meetings/<int:pk>/follow-ups/new/", meetings.follow_up_create, name="follow-up-create"),
+    path("network/follow-ups/", meetings.follow_up_list, name="follow-up-list"),
+    path("network/follow-ups/<int:pk>/", meetings.follow_up_edit, name="follow-up-edit"),
+    path("network/practices/", practices.practice_list, name="practice-list"),
+    path("network/practices/new/", practices.practice_create, name="practice-create"),
+    path("network/practices/<int:pk>/", practices.practice_detail, name="practice-detail"),
+    path("network/practices/<int:pk>/edit/", practices.practice_edit, name="practice-edit"),
+    path("network/practices/<int:pk>/publish/", practices.practice_publish, name="practice-publish"),
+    path("network/practices/<int:pk>/unpublish/", practices.practice_unpublish, name="practice-unpublish"),
+    path("network/practices/<int:pk>/attachment/", practices.practice_attachment, name="practice-attachment"),
+    path("network/practices/<int:pk>/adoptions/new/", practices.adoption_create, name="adoption-create"),
+    path("network/consultations/", consultations.consultation_list, name="consultation-list"),
+    path("network/consultations/new/", consultations.consultation_create, name="consultation-create"),
+    path("network/consultations/<int:pk>/", consultations.consultation_detail, name="consultation-detail"),
+    path("network/consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation-edit"),
+    path(
+        "network/consultations/<int:pk>/respond/",
+        consultations.consultation_respond,
+        name="consultation-respond",
+    ),
+    path(
+        "network/consultations/<int:pk>/document/",
+        consultations.consultation_document,
+        name="consultation-document",
+    ),
+    # The operator workspace: a centre's yearly self-assessment.
+    path(
+        "workspace/centres/<slug:slug>/self-assessment/",
+        self_assessment.self_assessment_index,
+        name="workspace-self-assessment",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/self-assessment/<int:year>/",
+        self_assessment.self_assessment_year,
+        name="workspace-self-assessment-year",
+    ),
+]
