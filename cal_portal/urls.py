@@ -17,10 +17,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("centres.api.urls")),
     path("api/v1/", include("partnerships.api.urls")),
+    path("api/v1/", include("diagnosis.api.urls")),
     path("api/v1/", include("network.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("partnerships.urls")),
+    path("", include("diagnosis.urls")),
     path("", include("network.urls")),
     path("", include("centres.urls")),
 ]
