@@ -26,12 +26,13 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centres.models import CITY_BOUNDS, Activity, Centre, Osiedle, VersionedModel
 
 
 class DiagnosisStatus(models.TextChoices):
-    PLANNED = "planowana", _("planned")
+    PLANNED = "planowana", pgettext_lazy("diagnosis status", "planned")
     RUNNING = "w-toku", _("in progress")
     FINISHED = "zakonczona", _("finished")
     PUBLISHED = "opublikowana", _("published")
