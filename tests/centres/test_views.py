@@ -162,7 +162,8 @@ def test_operator_logs_in_and_lands_in_the_workspace(client, operator_a):
 
 
 @pytest.mark.parametrize(
-    ("fixture", "landing"), [("city_staff", "/admin/"), ("animator", "/network/"), ("team_member", "/network/")]
+    ("fixture", "landing"),
+    [("city_staff", "/admin/"), ("animator", "/network/"), ("team_member", "/network/")],
 )
 def test_other_roles_land_where_their_work_is(request, client, fixture, landing):
     client.force_login(request.getfixturevalue(fixture))
