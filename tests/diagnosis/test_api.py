@@ -270,7 +270,7 @@ def test_the_map_geojson_is_valid(api_client, centre_a, url):
     FindingFactory(diagnosis=diagnosis, title="Bez miejsca", latitude=None, longitude=None)
     FindingFactory(diagnosis__centre=centre_a, title="Niepublikowane")
 
-    response = api_client.get(url)
+    response = api_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
