@@ -33,6 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from benchmarks import reports as report_bench  # noqa: E402
 from benchmarks import throughput  # noqa: E402
 from cal_portal import embedded  # noqa: E402
 
@@ -111,12 +112,14 @@ def main() -> int:
 
         results: dict[str, dict[int, tuple[float, int]]] = {}
         rates: dict[int, tuple[throughput.Rate, throughput.Rate]] = {}
+        report_times: dict[int, tuple[str, float, float, float]] = {}
         for scale in (1, 10):
             start = time.perf_counter()
             call_command("seed_demo", scale=scale, stdout=open(os.devnull, "w"))  # noqa: SIM115
             seconds = time.perf_counter() - start
             centres, activities = Centre.objects.count(), Activity.objects.count()
             print(f"scale {scale}: {centres} centres, {activities} activities (seed_demo {seconds:.1f} s)")
+            report_times[scale] = report_bench.measure()
             for page in pages:
                 client = Client()
                 if page.username:
@@ -146,6 +149,12 @@ def main() -> int:
                 f"scale {scale:>2}: dashboard {page_rate.per_second:7.1f} req/s, "
                 f"minimal view {baseline.per_second:7.1f} req/s, ratio {ratio:.3f} "
                 f"(errors {page_rate.errors + baseline.errors})"
+            )
+        print(f"\nmonthly network report (median of {report_bench.REPEAT}), vs the raw SQL aggregate:")
+        for scale, (month, figures_ms, full_ms, sql_ms) in report_times.items():
+            print(
+                f"scale {scale:>2}: {month} figures {figures_ms:7.1f} ms, whole report with PDF and XLSX "
+                f"{full_ms:7.1f} ms, raw SQL aggregate {sql_ms:6.2f} ms"
             )
     finally:
         connection.close()

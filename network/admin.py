@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -17,6 +18,8 @@ from centres.admin import CityStaffAdminMixin
 from network import services
 from network.models import (
     Adoption,
+    CentreReport,
+    CentreReportStatus,
     Certification,
     Consultation,
     ConsultationResponse,
@@ -25,9 +28,11 @@ from network.models import (
     NetworkMeeting,
     NetworkMeetingAttendee,
     NetworkMembership,
+    ReportSchedule,
     SelfAssessment,
     TeamMember,
 )
+from network.reports import centre as centre_reports
 
 
 @admin.register(NetworkMembership)
@@ -224,3 +229,80 @@ class SelfAssessmentAdmin(_RecordAdmin):
     def reopen(self, request: HttpRequest, queryset: QuerySet[SelfAssessment]) -> None:
         for assessment in queryset.filter(submitted=True):
             services.self_assessment_reopen(assessment=assessment, actor=request.user)
+
+
+# --- Centre reports ---------------------------------------------------------------------
+
+
+class CentreReportReviewForm(forms.ModelForm):  # type: ignore[type-arg]
+    """City staff review a submitted report: return it with comments or accept it."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[("", "—"), ("return", _("Return for correction")), ("accept", _("Accept"))],
+    )
+
+    class Meta:
+        model = CentreReport
+        fields = ["review_comment"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decision = data.get("decision")
+        if decision and self.instance.status != CentreReportStatus.SUBMITTED:
+            raise ValidationError({"decision": _("Only a submitted report can be reviewed.")})
+        if decision == "return" and not (data.get("review_comment") or "").strip():
+            raise ValidationError({"review_comment": _("Say what the operator should correct.")})
+        return data
+
+
+@admin.register(CentreReport)
+class CentreReportAdmin(CityStaffAdminMixin, admin.ModelAdmin[CentreReport]):
+    form = CentreReportReviewForm
+    list_display = ["centre", "kind", "period_start", "period_end", "due_on", "status", "submitted_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["centre__name", "term__organization__name"]
+    list_select_related = ["centre"]
+    date_hierarchy = "period_end"
+    readonly_fields = [
+        "centre",
+        "term",
+        "kind",
+        "period_start",
+        "period_end",
+        "due_on",
+        "status",
+        "results",
+        "actions",
+        "deviations",
+        "additional_info",
+        "budget_lines",
+        "figures",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "version",
+    ]
+    fields = [*readonly_fields[:-1], "review_comment", "decision", "version"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # drafts are built from the schedule, never added by hand
+
+    def save_model(self, request: HttpRequest, obj: CentreReport, form: Any, change: bool) -> None:
+        decision = form.cleaned_data.get("decision")
+        comment = form.cleaned_data.get("review_comment") or ""
+        if decision == "return":
+            centre_reports.centre_report_return(report=obj, actor=request.user, comment=comment)
+        elif decision == "accept":
+            centre_reports.centre_report_accept(report=obj, actor=request.user, comment=comment)
+
+
+@admin.register(ReportSchedule)
+class ReportScheduleAdmin(CityStaffAdminMixin, admin.ModelAdmin[ReportSchedule]):
+    list_display = ["term", "monthly", "partial_every_months", "final", "due_days"]
+    list_select_related = ["term__centre", "term__organization"]
+    raw_id_fields = ["term"]
+
+    def save_model(self, request: HttpRequest, obj: ReportSchedule, form: Any, change: bool) -> None:
+        centre_reports.report_schedule_save(schedule=obj, actor=request.user)

@@ -862,3 +862,285 @@ class SelfAssessment(VersionedModel):
         }
         if errors:
             raise ValidationError(errors)
+
+
+# --- Centre reports ---------------------------------------------------------------------
+# The operator's statutory report (sprawozdanie) to the city for a period of its grant
+# agreement. Drafts are built from the portal's data (network.reports.centre); the operator
+# writes the narrative and submits; city staff return it with comments or accept it.
+
+
+class CentreReportKind(models.TextChoices):
+    MONTHLY = "miesieczne", _("monthly short report")
+    PARTIAL = "czesciowe", _("partial report")
+    FINAL = "koncowe", _("final report")
+
+
+class CentreReportStatus(models.TextChoices):
+    DRAFT = "robocze", _("draft")
+    SUBMITTED = "zlozone", _("submitted")
+    RETURNED = "do_poprawy", _("returned for correction")
+    ACCEPTED = "zaakceptowane", _("accepted")
+
+
+# Statuses in which the operator may change the narrative and the budget.
+CENTRE_REPORT_EDITABLE_STATUSES = (CentreReportStatus.DRAFT, CentreReportStatus.RETURNED)
+# Statuses the animator and the standing team may read.
+CENTRE_REPORT_SHARED_STATUSES = (CentreReportStatus.SUBMITTED, CentreReportStatus.ACCEPTED)
+BUDGET_LINE_AMOUNTS = ("granted", "spent", "own", "in_kind")
+DEFAULT_REPORT_DUE_DAYS = 30
+
+
+class ReportSchedule(models.Model):
+    """Which reports an operator term owes, set by city staff from the grant agreement. A
+    term without a schedule owes the final report only."""
+
+    term = models.OneToOneField(
+        "centres.OperatorTerm",
+        verbose_name=_("operator term"),
+        on_delete=models.CASCADE,
+        related_name="report_schedule",
+    )
+    monthly = models.BooleanField(_("monthly short reports"), default=False)
+    partial_every_months = models.PositiveSmallIntegerField(
+        _("partial report every (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Counted from the start of the term; leave empty for no partial reports."),
+    )
+    final = models.BooleanField(_("final report"), default=True)
+    due_days = models.PositiveSmallIntegerField(
+        _("due (days after the period)"),
+        default=DEFAULT_REPORT_DUE_DAYS,
+        validators=[MaxValueValidator(365)],
+    )
+
+    class Meta:
+        verbose_name = _("report schedule")
+        verbose_name_plural = _("report schedules")
+
+    def __str__(self) -> str:
+        return str(self.term)
+
+
+# The history model gets its own name: CentreReportEvent is the workflow's status log.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="CentreReportHistory",
+)
+class CentreReport(VersionedModel):
+    """A report for one period of an operator term. ``figures`` are prefilled from the data
+    and frozen when the report is submitted; ``budget_lines`` (final reports) is a list of
+    ``{"name", "granted", "spent", "own", "in_kind"}`` with amounts as decimal strings."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="reports"
+    )
+    term = models.ForeignKey(
+        "centres.OperatorTerm",
+        verbose_name=_("operator term"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CentreReportKind.choices)
+    period_start = models.DateField(_("start of the period"))
+    period_end = models.DateField(_("end of the period"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=CentreReportStatus.choices, default=CentreReportStatus.DRAFT
+    )
+    figures = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
+    figures_at = models.DateTimeField(_("figures read at"), null=True, blank=True, editable=False)
+    results = models.TextField(
+        _("results"),
+        blank=True,
+        help_text=_("The results achieved, with numbers, and how they were measured."),
+    )
+    actions = models.TextField(_("actions carried out"), blank=True)
+    deviations = models.TextField(
+        _("deviations"),
+        blank=True,
+        help_text=_("What was done differently from the plan, and why."),
+    )
+    additional_info = models.TextField(_("additional information"), blank=True)
+    budget_lines = models.JSONField(_("budget lines"), default=list, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    review_comment = models.TextField(_("comments of the city"), blank=True)
+
+    class Meta:
+        verbose_name = _("centre report")
+        verbose_name_plural = _("centre reports")
+        ordering = ["centre__name", "-period_end", "kind", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="centre_report_status_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "period_start", "period_end", "kind"],
+                name="centre_report_unique_period",
+                violation_error_message=_("This term already has a report of this kind for that period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="centre_report_end_after_start",
+                violation_error_message=_("The end of the period cannot be before its start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.period_start.isoformat()}–{self.period_end.isoformat()}"
+        return f"{self.centre} — {self.get_kind_display()} {period}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in CENTRE_REPORT_EDITABLE_STATUSES
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:centre-report-detail", args=[self.pk])
+
+
+class CentreReportEvent(models.Model):
+    """One change of a report's status: who, when, from what to what, and a comment."""
+
+    report = models.ForeignKey(
+        CentreReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="status_log"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=CentreReportStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=CentreReportStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+# --- Network reports and reminders ---
+
+
+class NetworkReportStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    BUILDING = "building", _("being built")
+    COMPLETE = "complete", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class NetworkReport(models.Model):
+    """The network's figures for a period (a closed calendar month, built every month, or
+    any period an animator asks for), rendered as HTML, PDF and XLSX.
+
+    One report per period: the unique constraint is what keeps two concurrent runs from
+    building two. The rendered files live in the row, so a report is complete exactly
+    when its files are there."""
+
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=NetworkReportStatus.choices, default=NetworkReportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    xlsx = models.BinaryField(_("XLSX"), blank=True, default=b"")
+    notified_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("network report")
+        verbose_name_plural = _("network reports")
+        ordering = ["-period_start", "-period_end", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end"],
+                name="network_report_one_per_period",
+                violation_error_message=_("There is already a report for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="network_report_period_ordered",
+                violation_error_message=_("The period must end on or after its start."),
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="network_report_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_date(self.period_start)} – {_date(self.period_end)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:network-report-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == NetworkReportStatus.COMPLETE
+
+    @property
+    def is_month(self) -> bool:
+        """Whether the period is one whole calendar month (the monthly reports)."""
+        start, end = self.period_start, self.period_end
+        if start.day != 1:
+            return False
+        following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        return end == date.fromordinal(following.toordinal() - 1)
+
+
+class ReminderSent(models.Model):
+    """A reminder of one event sent to one person: the unique key is what makes each
+    event reminded once, however often the daily digest runs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    event_key = models.CharField(_("event"), max_length=200)
+    summary = models.CharField(_("reminder"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event_key"], name="reminder_sent_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.event_key}"

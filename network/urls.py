@@ -1,7 +1,7 @@
 from django.urls import path
 
 from network import dashboard
-from network.views import consultations, meetings, practices, self_assessment
+from network.views import centre_reports, consultations, meetings, network_reports, practices, self_assessment
 
 app_name = "network"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     # The network dashboard and the CSV of each of its figures (network.dashboard).
     path("network/", dashboard.dashboard, name="dashboard"),
     path("network/stats/<slug:figure>.csv", dashboard.stats_csv, name="stats-csv"),
+    # The network's reports (network.reports.network).
+    path("network/reports/", network_reports.report_list, name="network-report-list"),
+    path("network/reports/<int:pk>/", network_reports.report_detail, name="network-report-detail"),
+    path("network/reports/<int:pk>/status.json", network_reports.report_status, name="network-report-status"),
+    path(
+        "network/reports/<int:pk>/report.<str:fmt>",
+        network_reports.report_download,
+        name="network-report-download",
+    ),
     # The network's shared work.
     path("network/meetings/", meetings.meeting_list, name="meeting-list"),
     path("network/meetings/new/", meetings.meeting_create, name="meeting-create"),
@@ -42,6 +51,15 @@ urlpatterns = [
         "network/consultations/<int:pk>/document/",
         consultations.consultation_document,
         name="consultation-document",
+    ),
+    # Centre reports (sprawozdania): operators write them, city staff review them in the admin.
+    path("network/centre-reports/", centre_reports.centre_report_list, name="centre-report-list"),
+    path(
+        "network/centre-reports/<int:pk>/", centre_reports.centre_report_detail, name="centre-report-detail"
+    ),
+    path("network/centre-reports/<int:pk>.pdf", centre_reports.centre_report_pdf, name="centre-report-pdf"),
+    path(
+        "network/centre-reports/<int:pk>.xlsx", centre_reports.centre_report_xlsx, name="centre-report-xlsx"
     ),
     # The operator workspace: a centre's yearly self-assessment.
     path(

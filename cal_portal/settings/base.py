@@ -265,6 +265,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cal_portal.tasks.clear_sessions_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Daily, so that a month missed while a worker or Redis was down is made good the next
+    # night; both are idempotent (network.reports.network, network.reminders).
+    "network-reports-catch-up": {
+        "task": "network.tasks.network_report_catch_up_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "centre-reports-build-due": {
+        "task": "network.tasks.centre_report_build_due_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "reminder-digests": {
+        "task": "network.tasks.reminder_digest_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Logging ------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Reports of the network: the centres' statutory reports (``centre``) and their exports."""
