@@ -4,10 +4,12 @@ optimistic locking into a 409."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
@@ -16,6 +18,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 # The code a service gives a ValidationError when the record changed since it was read
 # (centres.services.ConflictError): cal_portal imports no app, so it goes by the code.
 CONFLICT_CODE = "conflict"
+
+logger = logging.getLogger(__name__)
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -52,4 +56,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(detail=validation_error_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DataError):
+        # The database refused a value the request carried (a NUL character in a slug
+        # or filter, a number out of range): the request is malformed, not the server.
+        logger.warning("Malformed request refused by the database: %s", exc)
+        exc = exceptions.ParseError()
     return drf_exception_handler(exc, context)

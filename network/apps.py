@@ -13,6 +13,9 @@ class NetworkConfig(AppConfig):
         from network import permissions, urls
 
         register_workspace_link(
+            WorkspaceLink(label=_("Reports"), url_name="network:workspace-centre-reports", order=70)
+        )
+        register_workspace_link(
             WorkspaceLink(label=_("Self-assessment"), url_name="network:workspace-self-assessment", order=80)
         )
         names = {str(pattern.name) for pattern in urls.urlpatterns if getattr(pattern, "name", None)}

@@ -5,11 +5,16 @@ It lives in the top app because only this layer may call every other app's seede
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from centres.demo import DEFAULT_PASSWORD, DemoNetwork, seed_centres_demo
 from diagnosis.demo import seed_diagnoses
 from network.demo_network import seed_network
+from network.reports.centre import centre_report_build_due
+from network.reports.network import month_end, network_report_request
 from partnerships.demo import seed_partnerships
 
 
@@ -20,4 +25,14 @@ def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> DemoNetwor
     seed_partnerships(network=network, scale=scale)
     seed_diagnoses(network=network, scale=scale)
     seed_network(network=network, scale=scale)
+    seed_reports(network=network)
     return network
+
+
+def seed_reports(*, network: DemoNetwork) -> None:
+    """The drafts of every closed reporting period, and last month's network report,
+    requested as city staff would: a worker (``make run``) builds it in the background."""
+    today = timezone.localdate()
+    centre_report_build_due(on=today)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    network_report_request(actor=network.users["staff"], start=last_month, end=month_end(last_month))

@@ -877,10 +877,12 @@ class CentreReportKind(models.TextChoices):
 
 
 class CentreReportStatus(models.TextChoices):
-    DRAFT = "robocze", _("draft")
-    SUBMITTED = "zlozone", _("submitted")
-    RETURNED = "do_poprawy", _("returned for correction")
-    ACCEPTED = "zaakceptowane", _("accepted")
+    # A context of their own: "draft", "submitted", "accepted" are other models' words too,
+    # and Polish inflects them differently for a report (sprawozdanie).
+    DRAFT = "robocze", pgettext_lazy("report status", "draft")
+    SUBMITTED = "zlozone", pgettext_lazy("report status", "submitted")
+    RETURNED = "do_poprawy", pgettext_lazy("report status", "returned for correction")
+    ACCEPTED = "zaakceptowane", pgettext_lazy("report status", "accepted")
 
 
 # Statuses in which the operator may change the narrative and the budget.

@@ -61,7 +61,12 @@ urlpatterns = [
     path(
         "network/centre-reports/<int:pk>.xlsx", centre_reports.centre_report_xlsx, name="centre-report-xlsx"
     ),
-    # The operator workspace: a centre's yearly self-assessment.
+    # The operator workspace: a centre's reports and its yearly self-assessment.
+    path(
+        "workspace/centres/<slug:slug>/reports/",
+        centre_reports.workspace_centre_reports,
+        name="workspace-centre-reports",
+    ),
     path(
         "workspace/centres/<slug:slug>/self-assessment/",
         self_assessment.self_assessment_index,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import TextChoices
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,6 +14,10 @@ from centres.api.serializers import EffectsField
 from centres.models import CalMethod, Centre, Effect, Organization
 from network.models import (
     Adoption,
+    CentreReport,
+    CentreReportEvent,
+    CentreReportKind,
+    CentreReportStatus,
     Certification,
     CertificationStatus,
     Consultation,
@@ -23,6 +28,8 @@ from network.models import (
     MeetingKind,
     NetworkMeeting,
     NetworkMembership,
+    NetworkReport,
+    NetworkReportStatus,
     PracticeStatus,
     SelfAssessment,
 )
@@ -65,6 +72,27 @@ class PracticeStatusField(_NamedChoiceField):
 )
 class CertificationStatusField(_NamedChoiceField):
     choice_set = CertificationStatus
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=CentreReportStatus.choices), component_name="CentreReportStatusEnum"
+)
+class CentreReportStatusField(_NamedChoiceField):
+    choice_set = CentreReportStatus
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=CentreReportKind.choices), component_name="CentreReportKindEnum"
+)
+class CentreReportKindField(_NamedChoiceField):
+    choice_set = CentreReportKind
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=NetworkReportStatus.choices), component_name="NetworkReportStatusEnum"
+)
+class NetworkReportStatusField(_NamedChoiceField):
+    choice_set = NetworkReportStatus
 
 
 def _version() -> serializers.IntegerField:
@@ -435,3 +463,178 @@ class SelfAssessmentInputSerializer(_SelfAssessmentFields):
 
 class SelfAssessmentUpdateSerializer(_SelfAssessmentFields):
     version = _version()
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+def _absolute(context: dict[str, Any], url: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class BudgetLineSerializer(serializers.Serializer[Any]):
+    """One cost of a final report; amounts in zł as decimal strings (the service checks them)."""
+
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    granted = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    spent = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    own = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    in_kind = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class CentreReportLinksSerializer(serializers.Serializer[Any]):
+    html = serializers.URLField(read_only=True)
+    pdf = serializers.URLField(read_only=True)
+    xlsx = serializers.URLField(read_only=True)
+
+
+class CentreReportSerializer(serializers.ModelSerializer[CentreReport]):
+    """A centre report as the list shows it. ``figures`` are the period's counts as built
+    (frozen once submitted); ``links`` lead to the page and the PDF and XLSX exports."""
+
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+    organization_name = serializers.CharField(source="term.organization.name", read_only=True)
+    kind = CentreReportKindField(read_only=True)
+    status = CentreReportStatusField(read_only=True)
+    figures = serializers.JSONField(read_only=True)
+    budget_lines = BudgetLineSerializer(many=True, read_only=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CentreReport
+        fields = [
+            "id",
+            "centre",
+            "centre_name",
+            "term",
+            "organization_name",
+            "kind",
+            "period_start",
+            "period_end",
+            "due_on",
+            "status",
+            "figures",
+            "figures_at",
+            "results",
+            "actions",
+            "deviations",
+            "additional_info",
+            "budget_lines",
+            "submitted_at",
+            "reviewed_at",
+            "review_comment",
+            "links",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CentreReportLinksSerializer)
+    def get_links(self, report: CentreReport) -> dict[str, str]:
+        return {
+            "html": _absolute(self.context, report.get_absolute_url()),
+            "pdf": _absolute(self.context, reverse("network:centre-report-pdf", args=[report.pk])),
+            "xlsx": _absolute(self.context, reverse("network:centre-report-xlsx", args=[report.pk])),
+        }
+
+
+class CentreReportEventSerializer(serializers.ModelSerializer[CentreReportEvent]):
+    actor = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    from_status = serializers.SerializerMethodField()
+    to_status = CentreReportStatusField(read_only=True)
+
+    class Meta:
+        model = CentreReportEvent
+        fields = ["at", "actor", "from_status", "to_status", "comment"]
+        read_only_fields = fields
+
+    @extend_schema_field(CentreReportStatusField(allow_null=True))
+    def get_from_status(self, event: CentreReportEvent) -> str | None:
+        return event.from_status or None
+
+
+class CentreReportDetailSerializer(CentreReportSerializer):
+    """A report with its status log (who changed its status, when, and the comments)."""
+
+    status_log = CentreReportEventSerializer(many=True, read_only=True)
+
+    class Meta(CentreReportSerializer.Meta):
+        fields = [*CentreReportSerializer.Meta.fields, "status_log"]
+        read_only_fields = fields
+
+
+class CentreReportUpdateSerializer(_PartialUpdate):
+    """The operator's narrative (Parts I and III) and a final report's budget (Part II)."""
+
+    version = _version()
+    results = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    actions = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    deviations = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    additional_info = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    budget_lines = BudgetLineSerializer(many=True, help_text="Final reports only.")
+
+
+class CentreReportSubmitSerializer(CentreReportUpdateSerializer):
+    """Submit the report, saving the fields given first; the figures are then frozen."""
+
+
+class CentreReportReturnSerializer(serializers.Serializer[Any]):
+    version = _version()
+    comment = serializers.CharField(help_text="What the operator should correct.")
+
+
+class CentreReportAcceptSerializer(serializers.Serializer[Any]):
+    version = _version()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NetworkReportLinksSerializer(serializers.Serializer[Any]):
+    html = serializers.URLField(read_only=True)
+    status = serializers.URLField(read_only=True)
+    pdf = serializers.URLField(read_only=True, allow_null=True)
+    xlsx = serializers.URLField(read_only=True, allow_null=True)
+
+
+class NetworkReportSerializer(serializers.ModelSerializer[NetworkReport]):
+    """A network report and how far its build has come; the downloads once it is complete."""
+
+    status = NetworkReportStatusField(read_only=True)
+    is_month = serializers.BooleanField(read_only=True)
+    requested_by = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NetworkReport
+        fields = [
+            "id",
+            "period_start",
+            "period_end",
+            "is_month",
+            "status",
+            "progress",
+            "requested_by",
+            "created_at",
+            "generated_at",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(NetworkReportLinksSerializer)
+    def get_links(self, report: NetworkReport) -> dict[str, str | None]:
+        def download(fmt: str) -> str | None:
+            if not report.is_complete:
+                return None
+            return _absolute(self.context, reverse("network:network-report-download", args=[report.pk, fmt]))
+
+        return {
+            "html": _absolute(self.context, report.get_absolute_url()),
+            "status": _absolute(self.context, reverse("network:network-report-status", args=[report.pk])),
+            "pdf": download("pdf"),
+            "xlsx": download("xlsx"),
+        }
+
+
+class NetworkReportRequestSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField(help_text="The first day of the period.")
+    end = serializers.DateField(help_text="The last day of the period (at most three years after the start).")

@@ -14,6 +14,8 @@ router.register("consultations", views.ConsultationViewSet, basename="consultati
 router.register("consultation-responses", views.ConsultationResponseViewSet, basename="consultation-response")
 router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("self-assessments", views.SelfAssessmentViewSet, basename="self-assessment")
+router.register("centre-reports", views.CentreReportViewSet, basename="centre-report")
+router.register("network-reports", views.NetworkReportViewSet, basename="network-report")
 
 app_name = "network-api"
 

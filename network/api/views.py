@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -31,6 +32,8 @@ from network.filters import (
     SelfAssessmentFilter,
 )
 from network.models import (
+    CentreReport,
+    CentreReportStatus,
     Certification,
     Consultation,
     ConsultationResponse,
@@ -38,8 +41,12 @@ from network.models import (
     GoodPractice,
     NetworkMeeting,
     NetworkMembership,
+    NetworkReport,
+    NetworkReportStatus,
     SelfAssessment,
 )
+from network.reports import centre as centre_reports
+from network.reports import network as network_reports
 
 CONFLICT_RESPONSE = OpenApiResponse(
     description="Someone else changed the record since you read it (a stale `version`); nothing was saved."
@@ -398,3 +405,135 @@ class SelfAssessmentViewSet(_NetworkViewSet):
             **fields,
         )
         return self._output(assessment)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("centre", OpenApiTypes.STR, description="A centre's slug."),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=CentreReportStatus.values),
+    ]
+)
+class CentreReportViewSet(_NetworkViewSet):
+    """Centre reports (sprawozdania), newest period first. City staff read all; an operator
+    the reports of their organisation's terms; the animator and the standing team the
+    submitted and accepted ones. The operator writes the narrative (``PATCH``) and
+    submits; city staff return the report with a comment or accept it."""
+
+    serializer_class = s.CentreReportSerializer
+    input_serializers = {
+        "partial_update": s.CentreReportUpdateSerializer,
+        "submit": s.CentreReportSubmitSerializer,
+        "return_": s.CentreReportReturnSerializer,
+        "accept": s.CentreReportAcceptSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[CentreReport]:
+        params = self.request.query_params if self.action == "list" else {}
+        reports = centre_reports.centre_report_list(
+            user=self.request.user, centre_slug=params.get("centre", ""), status=params.get("status", "")
+        )
+        if self.action == "list":
+            return reports
+        return reports.prefetch_related("status_log__actor")
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "retrieve":
+            return s.CentreReportDetailSerializer
+        return super().get_serializer_class()
+
+    def _report_output(self, report: CentreReport) -> Response:
+        found = self.get_queryset().get(pk=report.pk)
+        return Response(s.CentreReportDetailSerializer(found, context=self.get_serializer_context()).data)
+
+    @staticmethod
+    def _narrative(fields: dict[str, Any]) -> dict[str, Any]:
+        if "budget_lines" in fields:
+            fields["budget_lines"] = [dict(line) for line in fields["budget_lines"]]
+        return fields
+
+    @extend_schema(
+        request=s.CentreReportUpdateSerializer,
+        responses={200: s.CentreReportDetailSerializer, 409: CONFLICT_RESPONSE},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The operator saves the narrative of a draft or a returned report."""
+        report = self.get_object()
+        fields = self._narrative(self._input(s.CentreReportUpdateSerializer))
+        centre_reports.centre_report_update(
+            report=report, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return self._report_output(report)
+
+    @extend_schema(
+        request=s.CentreReportSubmitSerializer,
+        responses={200: s.CentreReportDetailSerializer, 409: CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """The operator submits the report (saving the fields given first): the narrative
+        must be there, and a final report's budget must add up; the figures are frozen."""
+        report = self.get_object()
+        fields = self._narrative(self._input(s.CentreReportSubmitSerializer))
+        centre_reports.centre_report_submit(
+            report=report, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return self._report_output(report)
+
+    @extend_schema(
+        request=s.CentreReportReturnSerializer,
+        responses={200: s.CentreReportDetailSerializer, 409: CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        """City staff return a submitted report to the operator with what to correct."""
+        report = self.get_object()
+        fields = self._input(s.CentreReportReturnSerializer)
+        centre_reports.centre_report_return(
+            report=report, actor=request.user, comment=fields["comment"], expected_version=fields["version"]
+        )
+        return self._report_output(report)
+
+    @extend_schema(
+        request=s.CentreReportAcceptSerializer,
+        responses={200: s.CentreReportDetailSerializer, 409: CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """City staff accept a submitted report."""
+        report = self.get_object()
+        fields = self._input(s.CentreReportAcceptSerializer)
+        centre_reports.centre_report_accept(
+            report=report, actor=request.user, comment=fields["comment"], expected_version=fields["version"]
+        )
+        return self._report_output(report)
+
+
+class NetworkReportViewSet(_NetworkViewSet):
+    """The network's reports: the dashboard's figures for a period as HTML, PDF and XLSX.
+    The animator, the standing team and city staff read them; the animator and city staff
+    ask for one for any period (``POST``), which is built in the background: poll the
+    report (or ``links.status``) until ``status`` is ``complete``, then download."""
+
+    serializer_class = s.NetworkReportSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    input_serializers = {"create": s.NetworkReportRequestSerializer}
+
+    def get_queryset(self) -> QuerySet[NetworkReport]:
+        return network_reports.network_report_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.NetworkReportRequestSerializer,
+        responses={
+            200: OpenApiResponse(s.NetworkReportSerializer, description="The period's report is ready."),
+            202: OpenApiResponse(
+                s.NetworkReportSerializer, description="The report is being built; poll it for progress."
+            ),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.NetworkReportRequestSerializer)
+        report = network_reports.network_report_request(
+            actor=request.user, start=fields["start"], end=fields["end"]
+        )
+        complete = report.status == NetworkReportStatus.COMPLETE
+        return self._output(report, status.HTTP_200_OK if complete else status.HTTP_202_ACCEPTED)

@@ -75,7 +75,7 @@ class ReportPeriod:
 def schedule_of(term: OperatorTerm) -> ReportSchedule:
     """The term's schedule, or the default one (the final report only) if city staff set none."""
     try:
-        schedule: ReportSchedule = term.report_schedule  # type: ignore[attr-defined]
+        schedule: ReportSchedule = term.report_schedule  # type: ignore[attr-defined,unused-ignore]
         return schedule
     except ReportSchedule.DoesNotExist:
         return ReportSchedule(term=term, monthly=False, partial_every_months=None, final=True)

@@ -13,7 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
+from centres import selectors as centre_selectors
 from centres.services import ConflictError
+from centres.views.workspace import centre_page
 from network.models import CentreReport, CentreReportKind, CentreReportStatus
 from network.reports import centre as reports
 from network.reports import centre_exports
@@ -81,6 +83,19 @@ def centre_report_list(request: HttpRequest) -> HttpResponse:
         request,
         "network/reports/centre_list.html",
         {"reports": rows, "statuses": CentreReportStatus.choices, "status": request.GET.get("status", "")},
+    )
+
+
+@login_required
+def workspace_centre_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The reports of one centre, in its operator's workspace (another's centre is a 404)."""
+    centre = centre_selectors.centre_get_editable(user=request.user, slug=slug)
+    status = request.GET.get("status", "")
+    rows = list(reports.centre_report_list(user=request.user, centre_slug=centre.slug, status=status))
+    return render(
+        request,
+        "network/reports/centre_list.html",
+        centre_page(centre, reports=rows, statuses=CentreReportStatus.choices, status=status),
     )
 
 
@@ -178,4 +193,10 @@ def centre_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-__all__ = ["centre_report_detail", "centre_report_list", "centre_report_pdf", "centre_report_xlsx"]
+__all__ = [
+    "centre_report_detail",
+    "centre_report_list",
+    "centre_report_pdf",
+    "centre_report_xlsx",
+    "workspace_centre_reports",
+]

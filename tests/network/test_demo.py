@@ -106,3 +106,21 @@ def test_every_demo_record_passes_full_clean():
     for model in (NetworkMembership, FollowUp, GoodPractice, Adoption, Certification, SelfAssessment):
         for record in model.objects.all():
             record.full_clean()
+
+
+def test_the_whole_demo_has_a_report_of_each_kind_to_open() -> None:
+    from network.demo import seed_demo
+    from network.models import CentreReport, CentreReportStatus, NetworkReport
+
+    # Given the whole demo network, seeded twice
+    seed_demo(scale=1)
+    seed_demo(scale=1)
+
+    # Then the ended term of the centre that changed operator owes its final report (a
+    # draft), and last month's network report is requested, once each
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert list(CentreReport.objects.values_list("centre__slug", "kind", "status")) == [
+        ("cal-psie-pole-zawidawie", "koncowe", CentreReportStatus.DRAFT)
+    ]
+    assert list(NetworkReport.objects.values_list("period_start", flat=True)) == [last_month]
