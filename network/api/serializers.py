@@ -540,7 +540,8 @@ class CentreReportSerializer(serializers.ModelSerializer[CentreReport]):
 
 
 class CentreReportEventSerializer(serializers.ModelSerializer[CentreReportEvent]):
-    actor = serializers.SlugRelatedField[Any](slug_field="username", read_only=True)
+    # None when the system made the change (a draft built by the periodic task).
+    actor = serializers.SlugRelatedField[Any](slug_field="username", read_only=True, allow_null=True)
     from_status = serializers.SerializerMethodField()
     to_status = CentreReportStatusField(read_only=True)
 
