@@ -1,6 +1,6 @@
 """Writes of the centres app. Every write: keyword-only, atomic, validated, audited.
 
-Audit rows are written by database triggers (django-pghistory); ``_audited`` attaches
+Audit rows are written by database triggers (django-pghistory); ``audited`` attaches
 the acting user to them when the write does not come through a web request.
 """
 
@@ -76,12 +76,14 @@ class ConflictError(ValidationError):
 
 
 @contextmanager
-def _audited(actor: UserLike | None, action: str) -> Iterator[None]:
+def audited(actor: UserLike | None, action: str) -> Iterator[None]:
+    """Attach the acting user and the action to the audit rows written inside (every app's services)."""
     with pghistory.context(user=getattr(actor, "pk", None), action=action):
         yield
 
 
-def _set_fields(instance: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+def set_fields(instance: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Set the given fields, refusing any a service does not let its caller change."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -109,10 +111,10 @@ def centre_update_profile(*, centre: Centre, actor: UserLike, expected_version: 
             ),
             code="conflict",
         )
-    _set_fields(locked, fields, CENTRE_PROFILE_FIELDS)
+    set_fields(locked, fields, CENTRE_PROFILE_FIELDS)
     locked.version += 1
     locked.full_clean()
-    with _audited(actor, "centre.update_profile"):
+    with audited(actor, "centre.update_profile"):
         locked.save()
     return locked
 
@@ -127,7 +129,7 @@ def centre_save(
     if centre.pk:
         centre.version += 1
     centre.full_clean()
-    with _audited(actor, "centre.save"):
+    with audited(actor, "centre.save"):
         centre.save()
         if served_osiedla is not None:
             centre.served_osiedla.set(served_osiedla)
@@ -149,7 +151,7 @@ def organization_save(*, organization: Organization, actor: UserLike | None) -> 
     organization.full_clean()
     try:
         # A savepoint: a concurrent save of the same number loses the race cleanly.
-        with transaction.atomic(), _audited(actor, "organization.save"):
+        with transaction.atomic(), audited(actor, "organization.save"):
             organization.save()
     except IntegrityError as exc:
         raise ValidationError(
@@ -167,7 +169,7 @@ def operator_term_save(*, term: OperatorTerm, actor: UserLike | None) -> Operato
     if actor is not None and not access.can_manage_registry(actor):
         raise PermissionDenied
     term.full_clean()
-    with _audited(actor, "operator_term.save"):
+    with audited(actor, "operator_term.save"):
         term.save()
     return term
 
@@ -177,7 +179,7 @@ def membership_save(*, membership: Membership, actor: UserLike | None) -> Member
     if actor is not None and not access.can_manage_registry(actor):
         raise PermissionDenied
     membership.full_clean()
-    with _audited(actor, "membership.save"):
+    with audited(actor, "membership.save"):
         membership.save()
     return membership
 
@@ -212,7 +214,7 @@ def organization_add_partner(*, actor: UserLike, name: str, kind: str) -> Organi
     # An unknown kind is reported on "kind" alone, not also as a missing sector.
     organization = Organization(name=name, kind=kind, sector=SECTOR_OF_KIND.get(kind, Sector.CIVIC))
     organization.full_clean()
-    with _audited(actor, "organization.add_partner"):
+    with audited(actor, "organization.add_partner"):
         organization.save()
     return organization
 
@@ -289,9 +291,9 @@ def _lock(record: _R, expected_version: int) -> _R:
 
 def _record_create(record: _R, *, actor: UserLike, fields: dict[str, Any], allowed: Iterable[str]) -> _R:
     _check_centre(actor, record.centre)
-    _set_fields(record, fields, allowed)
+    set_fields(record, fields, allowed)
     record.full_clean()
-    with _audited(actor, f"{record._meta.model_name}.create"):
+    with audited(actor, f"{record._meta.model_name}.create"):
         record.save()
     return record
 
@@ -301,10 +303,10 @@ def _record_update(
 ) -> _R:
     _check_centre(actor, record.centre)
     locked = _lock(record, expected_version)
-    _set_fields(locked, fields, allowed)
+    set_fields(locked, fields, allowed)
     locked.version += 1
     locked.full_clean()
-    with _audited(actor, f"{record._meta.model_name}.update"):
+    with audited(actor, f"{record._meta.model_name}.update"):
         locked.save()
     return locked
 
@@ -312,7 +314,7 @@ def _record_update(
 def _record_delete(record: _R, *, actor: UserLike, expected_version: int) -> None:
     _check_centre(actor, record.centre)
     locked = _lock(record, expected_version)
-    with _audited(actor, f"{record._meta.model_name}.delete"):
+    with audited(actor, f"{record._meta.model_name}.delete"):
         locked.delete()
 
 
@@ -402,7 +404,7 @@ def activity_create(
     partner_list = _with_new_partner(
         actor=actor, partners=partners, new_partner_name=new_partner_name, new_partner_kind=new_partner_kind
     )
-    with _audited(actor, "activity.create"):
+    with audited(actor, "activity.create"):
         _set_partners(activity, partner_list)
     return activity
 
@@ -431,7 +433,7 @@ def activity_update(
             new_partner_kind=new_partner_kind,
         )
     if partners is not None:
-        with _audited(actor, "activity.update"):
+        with audited(actor, "activity.update"):
             _set_partners(updated, partners)
     return updated
 
@@ -487,7 +489,7 @@ def activity_series_create(
     """A weekly or monthly series created in one go: whole, or not at all."""
     _check_centre(actor, centre)
     first = Activity(centre=centre)
-    _set_fields(first, fields, ACTIVITY_FIELDS)
+    set_fields(first, fields, ACTIVITY_FIELDS)
     first.full_clean()
     if until is None:
         raise ValidationError({"until": _("This field is required.")}, code="required")
@@ -511,7 +513,7 @@ def activity_series_create(
     partner_list = _with_new_partner(
         actor=actor, partners=partners, new_partner_name=new_partner_name, new_partner_kind=new_partner_kind
     )
-    with _audited(actor, "activity_series.create"):
+    with audited(actor, "activity_series.create"):
         series = ActivitySeries.objects.create(
             centre=centre, frequency=frequency, first_start=starts[0], until=until, occurrences=len(starts)
         )
@@ -519,7 +521,7 @@ def activity_series_create(
         for start in starts:
             occurrence = Activity(centre=centre, series=series)
             end = timezone.localtime(start.astimezone(UTC) + length)
-            _set_fields(occurrence, {**fields, "start": start, "end": end}, ACTIVITY_FIELDS)
+            set_fields(occurrence, {**fields, "start": start, "end": end}, ACTIVITY_FIELDS)
             occurrence.full_clean()
             activities.append(occurrence)
         Activity.objects.bulk_create(activities)
@@ -584,7 +586,7 @@ def volunteer_erase(*, volunteer: Volunteer, actor: UserLike) -> Volunteer:
     locked.erased_at = timezone.now()
     locked.version += 1
     locked.full_clean()
-    with _audited(actor, "volunteer.erase"):
+    with audited(actor, "volunteer.erase"):
         locked.save()
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Volunteer), object_id=str(locked.pk)

@@ -3,7 +3,7 @@
 ``actor`` is the user who acts; ``None`` is the system itself (demo data), never a web
 request. Diagnoses and findings are changed with the version they were read at (optimistic
 locking): a stale one is refused with centres.services.ConflictError. Audit rows are written
-by database triggers (django-pghistory); ``_audited`` names the actor and the action.
+by database triggers (django-pghistory); ``centres.services.audited`` names the actor and the action.
 
 A resident's submission has no actor and no personal data: it is refused unless its
 diagnosis is in progress with residents' input open.
@@ -11,11 +11,9 @@ diagnosis is in progress with residents' input open.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from centres import access
 from centres.access import UserLike
 from centres.models import Activity, Centre, Osiedle
-from centres.services import ConflictError
+from centres.services import ConflictError, audited, set_fields
 from diagnosis.models import (
     DECIDED_STATUSES,
     SUBMISSION_KINDS,
@@ -67,20 +65,6 @@ FINDING_FIELDS = (
 ACCEPT_FIELDS = ("kind", "theme", "title", "description", "priority", "target_groups", "osiedle")
 
 _V = TypeVar("_V", Diagnosis, Finding)
-
-
-@contextmanager
-def _audited(actor: UserLike | None, action: str) -> Iterator[None]:
-    with pghistory.context(user=getattr(actor, "pk", None), action=action):
-        yield
-
-
-def _set_fields(instance: Any, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _check_centre(actor: UserLike | None, centre: Centre) -> None:
@@ -144,7 +128,7 @@ def diagnosis_create(
     _check_centre(actor, centre)
     osiedle_list = list(osiedla)
     diagnosis = Diagnosis(centre=centre)
-    _set_fields(diagnosis, fields, DIAGNOSIS_FIELDS)
+    set_fields(diagnosis, fields, DIAGNOSIS_FIELDS)
     _mark_published(diagnosis, None)
     errors: dict[str, Any] = {}
     try:
@@ -157,7 +141,7 @@ def diagnosis_create(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    with _audited(actor, "diagnosis.create"):
+    with audited(actor, "diagnosis.create"):
         diagnosis.save()
         _set_osiedla(diagnosis, osiedle_list)
     return diagnosis
@@ -177,7 +161,7 @@ def diagnosis_update(
     _check_centre(actor, diagnosis.centre)
     locked = _lock(diagnosis, expected_version)
     previous_status = locked.status
-    _set_fields(locked, fields, DIAGNOSIS_FIELDS)
+    set_fields(locked, fields, DIAGNOSIS_FIELDS)
     if previous_status == DiagnosisStatus.RUNNING and locked.status != DiagnosisStatus.RUNNING:
         locked.submissions_open = False
     _mark_published(locked, previous_status)
@@ -195,7 +179,7 @@ def diagnosis_update(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    with _audited(actor, "diagnosis.update"):
+    with audited(actor, "diagnosis.update"):
         locked.save()
         if osiedle_list is not None:
             _set_osiedla(locked, osiedle_list)
@@ -238,7 +222,7 @@ def diagnosis_delete(*, diagnosis: Diagnosis, actor: UserLike | None, expected_v
         raise ValidationError(
             _("This diagnosis has findings: delete them first, or keep the diagnosis."), code="has_findings"
         )
-    with _audited(actor, "diagnosis.delete"):
+    with audited(actor, "diagnosis.delete"):
         locked.delete()
 
 
@@ -249,9 +233,9 @@ def diagnosis_delete(*, diagnosis: Diagnosis, actor: UserLike | None, expected_v
 def method_use_add(*, diagnosis: Diagnosis, actor: UserLike | None, **fields: Any) -> MethodUse:
     _check_centre(actor, diagnosis.centre)
     method_use = MethodUse(diagnosis=diagnosis)
-    _set_fields(method_use, fields, METHOD_FIELDS)
+    set_fields(method_use, fields, METHOD_FIELDS)
     method_use.full_clean()
-    with _audited(actor, "method_use.add"):
+    with audited(actor, "method_use.add"):
         method_use.save()
     return method_use
 
@@ -259,7 +243,7 @@ def method_use_add(*, diagnosis: Diagnosis, actor: UserLike | None, **fields: An
 @transaction.atomic
 def method_use_delete(*, method_use: MethodUse, actor: UserLike | None) -> None:
     _check_centre(actor, method_use.diagnosis.centre)
-    with _audited(actor, "method_use.delete"):
+    with audited(actor, "method_use.delete"):
         MethodUse.objects.filter(pk=method_use.pk).delete()
 
 
@@ -271,9 +255,9 @@ def finding_create(*, diagnosis: Diagnosis, actor: UserLike | None, **fields: An
     """A need, problem, asset or idea, perhaps placed on the map (within the city)."""
     _check_centre(actor, diagnosis.centre)
     finding = Finding(diagnosis=diagnosis)
-    _set_fields(finding, fields, FINDING_FIELDS)
+    set_fields(finding, fields, FINDING_FIELDS)
     finding.full_clean()
-    with _audited(actor, "finding.create"):
+    with audited(actor, "finding.create"):
         finding.save()
     return finding
 
@@ -301,10 +285,10 @@ def finding_update(
     if "status" in fields:
         _check_status(fields["status"])
     locked = _lock(finding, expected_version)
-    _set_fields(locked, fields, (*FINDING_FIELDS, "status"))
+    set_fields(locked, fields, (*FINDING_FIELDS, "status"))
     locked.version += 1
     locked.full_clean()
-    with _audited(actor, "finding.update"):
+    with audited(actor, "finding.update"):
         locked.save()
     return locked
 
@@ -323,7 +307,7 @@ def finding_delete(*, finding: Finding, actor: UserLike | None, expected_version
     """Delete a finding and its links to activities (an accepted submission stays accepted)."""
     _check_centre(actor, finding.diagnosis.centre)
     locked = _lock(finding, expected_version)
-    with _audited(actor, "finding.delete"):
+    with audited(actor, "finding.delete"):
         locked.delete()
 
 
@@ -358,7 +342,7 @@ def finding_response_create(
     response.full_clean(validate_unique=False, validate_constraints=False)
     try:
         # A savepoint: a colleague linking the same activity at the same moment loses cleanly.
-        with transaction.atomic(), _audited(actor, "finding_response.create"):
+        with transaction.atomic(), audited(actor, "finding_response.create"):
             response.save()
     except IntegrityError as exc:
         raise ValidationError(
@@ -371,7 +355,7 @@ def finding_response_create(
 def finding_response_delete(*, finding: Finding, activity: Activity, actor: UserLike | None) -> bool:
     """Unlink an activity from a finding; False if it was not linked (nothing to do)."""
     _check_centre(actor, finding.diagnosis.centre)
-    with _audited(actor, "finding_response.delete"):
+    with audited(actor, "finding_response.delete"):
         deleted, _rows = FindingResponse.objects.filter(finding=finding, activity=activity).delete()
     return deleted > 0
 
@@ -386,7 +370,7 @@ def activity_findings_set(*, activity: Activity, findings: Iterable[Finding], ac
         _check_same_centre(finding, activity)
     wanted = {finding.pk for finding in chosen}
     current = set(FindingResponse.objects.filter(activity=activity).values_list("finding_id", flat=True))
-    with _audited(actor, "finding_response.set"):
+    with audited(actor, "finding_response.set"):
         FindingResponse.objects.filter(activity=activity, finding_id__in=current - wanted).delete()
         FindingResponse.objects.bulk_create(
             [FindingResponse(activity=activity, finding_id=pk) for pk in sorted(wanted - current)],
@@ -434,7 +418,7 @@ def submission_create(
         raise ValidationError(errors)
     submission = ResidentSubmission(diagnosis=diagnosis, kind=kind, text=text, osiedle=osiedle)
     submission.full_clean()
-    with _audited(None, "resident_submission.create"):
+    with audited(None, "resident_submission.create"):
         submission.save()
     return submission
 
@@ -463,7 +447,7 @@ def submission_accept(*, submission: ResidentSubmission, actor: UserLike | None,
     values = {"kind": locked.kind, "description": locked.text, "osiedle": locked.osiedle, **fields}
     finding = Finding(diagnosis=diagnosis, **values)
     finding.full_clean()
-    with _audited(actor, "resident_submission.accept"):
+    with audited(actor, "resident_submission.accept"):
         finding.save()
         locked.status = SubmissionStatus.ACCEPTED
         locked.finding = finding
@@ -480,6 +464,6 @@ def submission_reject(*, submission: ResidentSubmission, actor: UserLike | None)
     locked.status = SubmissionStatus.REJECTED
     locked.moderated_at = timezone.now()
     locked.full_clean()
-    with _audited(actor, "resident_submission.reject"):
+    with audited(actor, "resident_submission.reject"):
         locked.save()
     return locked

@@ -7,12 +7,10 @@ they were read at, and a stale one is refused (optimistic locking, ``ConflictErr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from centres.access import UserLike
 from centres.models import Centre, Organization
-from centres.services import ConflictError
+from centres.services import ConflictError, audited, set_fields
 from network import permissions
 from network.models import (
     EVIDENCE_FIELDS,
@@ -60,25 +58,24 @@ SELF_ASSESSMENT_FIELDS = tuple(
 _M = TypeVar("_M", bound=models.Model)
 
 
-@contextmanager
-def _audited(actor: UserLike | None, action: str) -> Iterator[None]:
-    with pghistory.context(user=getattr(actor, "pk", None), action=action):
-        yield
-
-
 def _day(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
 def _set_fields(instance: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        # A file input's "clear" checkbox gives False: no file.
-        if value is False and isinstance(instance._meta.get_field(name), models.FileField):
-            value = ""
-        setattr(instance, name, value)
+    """centres' set_fields, where a file input's "clear" checkbox (False) means no file."""
+
+    def cleared(name: str, value: Any) -> Any:
+        if (
+            value is False
+            and name in allowed
+            and isinstance(instance._meta.get_field(name), models.FileField)
+        ):
+            return ""
+        return value
+
+    allowed = tuple(allowed)
+    set_fields(instance, {name: cleared(name, value) for name, value in fields.items()}, allowed)
 
 
 def _require(actor: UserLike | None, rule: Callable[[UserLike], bool]) -> None:
@@ -111,7 +108,7 @@ def _save_versioned(instance: models.Model, actor: UserLike | None, action: str)
     if instance.pk is not None:
         instance.version += 1  # type: ignore[attr-defined]
     instance.full_clean()
-    with _audited(actor, action):
+    with audited(actor, action):
         instance.save()
 
 
@@ -124,7 +121,7 @@ def network_membership_save(*, membership: NetworkMembership, actor: UserLike | 
     A second current animator is refused on the ``is_animator`` field."""
     _require(actor, permissions.can_manage_registry)
     membership.full_clean()
-    with _audited(actor, "network.membership.save"):
+    with audited(actor, "network.membership.save"):
         membership.save()
     return membership
 
@@ -166,7 +163,7 @@ def network_animator_change(
         raise ValidationError(
             {"organization": _("This organisation is already the network's animator.")}, code="same_animator"
         )
-    with _audited(actor, "network.animator.change"):
+    with audited(actor, "network.animator.change"):
         for membership in (current, _current_membership(organization, on)):
             if membership is None:
                 continue
@@ -203,7 +200,7 @@ def team_member_save(*, member: TeamMember, actor: UserLike | None) -> TeamMembe
     """City staff keep the list of the standing team."""
     _require(actor, permissions.can_manage_registry)
     member.full_clean()
-    with _audited(actor, "network.team_member.save"):
+    with audited(actor, "network.team_member.save"):
         member.save()
     return member
 
@@ -272,7 +269,7 @@ def network_meeting_create(
     _set_fields(meeting, fields, MEETING_FIELDS)
     attendee_list = list(attendees)
     _validate_meeting(meeting, attendee_list)
-    with _audited(actor, "network.meeting.create"):
+    with audited(actor, "network.meeting.create"):
         meeting.save()
         _set_attendees(meeting, attendee_list)
     return meeting
@@ -293,7 +290,7 @@ def network_meeting_update(
     attendee_list = None if attendees is None else list(attendees)
     _validate_meeting(locked, attendee_list)
     locked.version += 1
-    with _audited(actor, "network.meeting.update"):
+    with audited(actor, "network.meeting.update"):
         locked.save()
         if attendee_list is not None:
             _set_attendees(locked, attendee_list)
@@ -417,7 +414,7 @@ def adoption_create(
         )
     if errors:
         raise ValidationError(errors)
-    with _audited(actor, "network.adoption.create"):
+    with audited(actor, "network.adoption.create"):
         adoption.save()
     return adoption
 
@@ -474,7 +471,7 @@ def consultation_update(
     if errors:
         raise ValidationError(errors)
     locked.version += 1
-    with _audited(actor, "network.consultation.update"):
+    with audited(actor, "network.consultation.update"):
         locked.save()
     return locked
 

@@ -29,16 +29,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field where the form has one,
-    otherwise above the form (nothing was saved)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _filterable(field: forms.Field) -> None:
     """A long select of the registry gets a search box (static/js/partnerships.js)."""
     field.widget.attrs.update(

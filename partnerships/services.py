@@ -7,12 +7,10 @@ meeting, priority) they were read at, and a stale one is refused (optimistic loc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from centres import services as centre_services
 from centres.access import UserLike
 from centres.models import Centre, Organization, Osiedle
-from centres.services import ConflictError
+from centres.services import ConflictError, audited, set_fields
 from partnerships import permissions
 from partnerships.models import (
     PHASE_ORDER,
@@ -55,22 +53,8 @@ MEETING_FIELDS = ("date", "place", "agenda", "decisions", "minutes")
 PRIORITY_FIELDS = ("challenge", "osiedle", "status")
 
 
-@contextmanager
-def _audited(actor: UserLike | None, action: str) -> Iterator[None]:
-    with pghistory.context(user=getattr(actor, "pk", None), action=action):
-        yield
-
-
 def _day(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
-
-
-def _set_fields(instance: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _check_partnership(actor: UserLike | None, partnership: Partnership) -> None:
@@ -134,7 +118,7 @@ def partnership_create(
     if actor is not None and not permissions.can_create_partnership(actor, centre):
         raise PermissionDenied
     partnership = Partnership(lead_centre=centre, phase=phase)
-    _set_fields(partnership, fields, PARTNERSHIP_FIELDS)
+    set_fields(partnership, fields, PARTNERSHIP_FIELDS)
     osiedle_list = list(osiedla)
     errors: dict[str, Any] = {}
     try:
@@ -147,7 +131,7 @@ def partnership_create(
         errors = exc.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    with _audited(actor, "partnership.create"):
+    with audited(actor, "partnership.create"):
         partnership.save()
         _set_osiedla(partnership, osiedle_list)
         PhaseChange.objects.create(
@@ -188,7 +172,7 @@ def partnership_update(
     goals, principles, founding date and agreement."""
     _check_partnership(actor, partnership)
     locked = _lock_partnership(partnership, expected_version)
-    _set_fields(locked, fields, PARTNERSHIP_FIELDS)
+    set_fields(locked, fields, PARTNERSHIP_FIELDS)
     errors: dict[str, Any] = {}
     try:
         locked.full_clean()
@@ -230,7 +214,7 @@ def partnership_update(
     if errors:
         raise ValidationError(errors)
     locked.version += 1
-    with _audited(actor, "partnership.update"):
+    with audited(actor, "partnership.update"):
         locked.save()
         if osiedle_list is not None:
             _set_osiedla(locked, osiedle_list)
@@ -252,7 +236,7 @@ def partnership_save(
     if not created:
         partnership.version += 1
     partnership.full_clean()
-    with _audited(actor, "partnership.save"):
+    with audited(actor, "partnership.save"):
         partnership.save()
         if osiedla is not None:
             _set_osiedla(partnership, osiedla)
@@ -341,7 +325,7 @@ def partnership_phase_move(
     change.full_clean()
     locked.phase = to_phase
     locked.version += 1
-    with _audited(actor, "partnership.phase_move"):
+    with audited(actor, "partnership.phase_move"):
         change.save()
         locked.save(update_fields=["phase", "version", "updated_at"])
     return change
@@ -434,7 +418,7 @@ def partnership_member_add(
         raise ValidationError({"organization": ValidationError(message, code="duplicate")})
     member.validate_constraints()
     try:
-        with transaction.atomic(), _audited(actor, "partnership.member_add"):
+        with transaction.atomic(), audited(actor, "partnership.member_add"):
             member.save()
     except IntegrityError as exc:
         raise ValidationError(
@@ -479,7 +463,7 @@ def partnership_member_leave(
             },
             code="attended_later",
         )
-    with _audited(actor, "partnership.member_leave"):
+    with audited(actor, "partnership.member_leave"):
         locked.save()
     return locked
 
@@ -490,7 +474,7 @@ def partnership_member_save(*, member: PartnershipMember, actor: UserLike | None
     _check_partnership(actor, member.partnership)
     member.full_clean()
     try:
-        with transaction.atomic(), _audited(actor, "partnership.member_save"):
+        with transaction.atomic(), audited(actor, "partnership.member_save"):
             member.save()
     except IntegrityError as exc:
         raise ValidationError(
@@ -543,11 +527,11 @@ def partnership_meeting_record(
     """Record a meeting of the partnership: date, attending members, agenda, decisions."""
     _check_partnership(actor, partnership)
     meeting = PartnershipMeeting(partnership=partnership)
-    _set_fields(meeting, fields, MEETING_FIELDS)
+    set_fields(meeting, fields, MEETING_FIELDS)
     attendee_list = list(attendees)
     meeting.full_clean()
     _check_attendees(partnership, meeting.date, attendee_list)
-    with _audited(actor, "partnership.meeting_record"):
+    with audited(actor, "partnership.meeting_record"):
         meeting.save()
         _set_attendees(meeting, attendee_list)
     return meeting
@@ -573,12 +557,12 @@ def partnership_meeting_update(
         ) from exc
     if locked.version != expected_version:
         raise _conflict(str(PartnershipMeeting._meta.verbose_name))
-    _set_fields(locked, fields, MEETING_FIELDS)
+    set_fields(locked, fields, MEETING_FIELDS)
     locked.full_clean()
     attendee_list = list(locked.attendees.all()) if attendees is None else list(attendees)
     _check_attendees(locked.partnership, locked.date, attendee_list)
     locked.version += 1
-    with _audited(actor, "partnership.meeting_update"):
+    with audited(actor, "partnership.meeting_update"):
         locked.save()
         _set_attendees(locked, attendee_list)
     return locked
@@ -601,10 +585,10 @@ def _check_priority_osiedle(priority: Priority) -> None:
 def priority_create(*, partnership: Partnership, actor: UserLike | None, **fields: Any) -> Priority:
     _check_partnership(actor, partnership)
     priority = Priority(partnership=partnership)
-    _set_fields(priority, fields, PRIORITY_FIELDS)
+    set_fields(priority, fields, PRIORITY_FIELDS)
     priority.full_clean()
     _check_priority_osiedle(priority)
-    with _audited(actor, "partnership.priority_create"):
+    with audited(actor, "partnership.priority_create"):
         priority.save()
     return priority
 
@@ -627,11 +611,11 @@ def priority_update(
 ) -> Priority:
     _check_partnership(actor, priority.partnership)
     locked = _lock_priority(priority, expected_version)
-    _set_fields(locked, fields, PRIORITY_FIELDS)
+    set_fields(locked, fields, PRIORITY_FIELDS)
     locked.full_clean()
     _check_priority_osiedle(locked)
     locked.version += 1
-    with _audited(actor, "partnership.priority_update"):
+    with audited(actor, "partnership.priority_update"):
         locked.save()
     return locked
 
@@ -640,7 +624,7 @@ def priority_update(
 def priority_delete(*, priority: Priority, actor: UserLike | None, expected_version: int) -> None:
     _check_partnership(actor, priority.partnership)
     locked = _lock_priority(priority, expected_version)
-    with _audited(actor, "partnership.priority_delete"):
+    with audited(actor, "partnership.priority_delete"):
         locked.delete()
 
 
@@ -655,6 +639,6 @@ def partnership_record_save(
         _check_priority_osiedle(record)
     if record.pk is not None:
         record.version += 1
-    with _audited(actor, f"partnership.{record._meta.model_name}_save"):
+    with audited(actor, f"partnership.{record._meta.model_name}_save"):
         record.save()
     return record

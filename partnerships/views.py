@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from centres import selectors as centre_selectors
 from centres.extensions import workspace_links
+from centres.forms import add_service_error
 from centres.models import Centre
 from partnerships import selectors, services
 from partnerships.forms import (
@@ -32,7 +33,6 @@ from partnerships.forms import (
     PartnershipEditForm,
     PhaseMoveForm,
     PriorityForm,
-    add_service_errors,
 )
 from partnerships.models import (
     Partnership,
@@ -165,7 +165,7 @@ def partnership_create(request: HttpRequest, slug: str) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("The partnership %(name)s has been created.") % {"name": partnership.name}
@@ -199,7 +199,7 @@ def partnership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The partnership has been saved."))
             return redirect(_detail_url(partnership))
@@ -228,7 +228,7 @@ def partnership_agreement(request: HttpRequest, slug: str, pk: int) -> HttpRespo
                 agreement_date=form.cleaned_data["agreement_date"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The partnership agreement has been recorded."))
             return redirect(_detail_url(partnership))
@@ -258,7 +258,7 @@ def partnership_phase(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -298,7 +298,7 @@ def member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 joined=data["joined"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -336,7 +336,7 @@ def member_leave(request: HttpRequest, slug: str, partnership_pk: int, pk: int) 
                 member=member, actor=request.user, left=form.cleaned_data["left"]
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -374,7 +374,7 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The meeting has been recorded."))
             return redirect(_detail_url(partnership))
@@ -408,7 +408,7 @@ def meeting_edit(request: HttpRequest, slug: str, partnership_pk: int, pk: int) 
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect(_detail_url(partnership))
@@ -438,7 +438,7 @@ def priority_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.priority_create(partnership=partnership, actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The priority has been added."))
             return redirect(_detail_url(partnership))
@@ -468,7 +468,7 @@ def priority_edit(request: HttpRequest, slug: str, partnership_pk: int, pk: int)
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The priority has been saved."))
             return redirect(_detail_url(partnership))

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from centres import access, extensions, selectors, services
 from centres.forms import CentreProfileForm
+from centres.forms import add_service_error as add_service_error  # also used by the other apps' pages
 from centres.models import Centre
 
 # --- Helpers of the pages of one centre's workspace -----------------------------------
@@ -56,15 +57,6 @@ def filter_form_of(filterset: type[Any], filters: dict[str, Any], names: Iterabl
         if name not in names:
             del form.fields[name]
     return form
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's refusal as form errors: on its field where the form has it, else at the top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def display_value(model: type[Model], name: str, value: Any) -> str:

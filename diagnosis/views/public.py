@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from centres import access
+from centres.forms import add_service_error
 from diagnosis import ratelimit, selectors, services
 from diagnosis.forms import SubmissionForm
 from diagnosis.models import Diagnosis
@@ -121,11 +122,7 @@ def submission_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 osiedle=form.cleaned_data["osiedle"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             return redirect(thanks)
     return render(request, template, _submission_context(diagnosis, form), status=400)

@@ -14,14 +14,12 @@ the data do not alter a submitted report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pghistory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -38,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from centres.access import CITY_GROUP, UserLike, can_view_network, is_city_staff
 from centres.models import AGE_BANDS, ActivityForm, CalMethod, Group, Membership, OperatorTerm
-from centres.services import ConflictError
+from centres.services import ConflictError, audited
 from diagnosis.models import Diagnosis, FindingKind, FindingResponse
 from network import stats
 from network.models import (
@@ -459,12 +457,6 @@ def centre_report_get(*, user: UserLike, pk: int) -> CentreReport:
 # --- Writes --------------------------------------------------------------------------
 
 
-@contextmanager
-def _audited(actor: UserLike | None, action: str) -> Iterator[None]:
-    with pghistory.context(user=getattr(actor, "pk", None), action=action):
-        yield
-
-
 def _require(actor: UserLike | None, rule: Callable[[UserLike], bool]) -> None:
     if actor is not None and not rule(actor):
         raise PermissionDenied
@@ -496,7 +488,7 @@ def _log(report: CentreReport, *, actor: UserLike | None, from_status: str, comm
 def _save(report: CentreReport, actor: UserLike | None, action: str) -> None:
     report.version += 1
     report.full_clean(validate_constraints=False)
-    with _audited(actor, action):
+    with audited(actor, action):
         report.save()
 
 
@@ -596,7 +588,7 @@ def _build(term: OperatorTerm, period_start: date, period_end: date, kind: str) 
     # The constraints are the database's to check (a race is an IntegrityError, below).
     report.full_clean(validate_constraints=False)
     try:
-        with transaction.atomic(), _audited(None, "network.centre_report.build"):
+        with transaction.atomic(), audited(None, "network.centre_report.build"):
             report.save()
             _log(report, actor=None, from_status="")
     except IntegrityError:
@@ -644,7 +636,7 @@ def report_schedule_save(*, schedule: ReportSchedule, actor: UserLike | None) ->
     """City staff set which reports a term owes (from its grant agreement)."""
     _require(actor, can_review_centre_report)
     schedule.full_clean()
-    with _audited(actor, "network.report_schedule.save"):
+    with audited(actor, "network.report_schedule.save"):
         schedule.save()
     return schedule
 
