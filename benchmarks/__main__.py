@@ -26,6 +26,9 @@ import django
 
 django.setup()
 logging.getLogger("axes").setLevel(logging.WARNING)
+# WeasyPrint logs every layout step of the report PDFs; the figures are what matters here.
+for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(noisy).setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402

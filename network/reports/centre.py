@@ -537,7 +537,8 @@ def _notify(report: CentreReport, recipients: list[str], comment: str = "") -> N
         lines += ["", _("Comments:"), comment]
     lines += ["", _report_url(report)]
     body = "\n".join(lines)
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+    # robust: a mail server that is down is logged and does not turn the committed change into a 500.
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
 
 
 def _period_errors(term: OperatorTerm, period_start: date, period_end: date) -> dict[str, ValidationError]:
