@@ -15,7 +15,16 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from centres.models import Activity, Centre, Group, OperatorTerm, Organization, Resource, Volunteer
+from centres.models import (
+    Activity,
+    Centre,
+    Group,
+    OperatorTerm,
+    Organization,
+    Project,
+    Resource,
+    Volunteer,
+)
 
 CITY_GROUP = "city"
 ANIMATOR_GROUP = "network-animator"
@@ -23,7 +32,7 @@ TEAM_GROUP = "standing-team"
 ROLE_GROUPS = (CITY_GROUP, ANIMATOR_GROUP, TEAM_GROUP)
 
 UserLike = User | AnonymousUser
-_W = TypeVar("_W", Activity, Group, Resource)
+_W = TypeVar("_W", Activity, Group, Project, Resource)
 
 
 def _groups(user: UserLike) -> frozenset[str]:
@@ -151,6 +160,13 @@ def visible_activities(user: UserLike) -> QuerySet[Activity]:
 
 def visible_groups(user: UserLike) -> QuerySet[Group]:
     return _centre_work(user, Group.objects.all())
+
+
+def visible_projects(user: UserLike) -> QuerySet[Project]:
+    """Projects, their amounts and indicators: like the other records of a centre's work,
+    the animator and the standing team read all; an operator their own centres'; the
+    public sees only the public fields of running projects on the centre's page."""
+    return _centre_work(user, Project.objects.all())
 
 
 def visible_volunteers(user: UserLike) -> QuerySet[Volunteer]:

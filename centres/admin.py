@@ -35,6 +35,8 @@ from centres.models import (
     OperatorTerm,
     Organization,
     Osiedle,
+    Project,
+    ProjectIndicator,
     Resource,
     Volunteer,
 )
@@ -215,7 +217,7 @@ admin.site.register(pghistory.models.Events, EventsAdmin)
 
 # --- What centres have and do: resources, activities, volunteers, groups --------------
 
-_V = TypeVar("_V", Resource, Activity, Volunteer, Group)
+_V = TypeVar("_V", Resource, Activity, Volunteer, Group, Project)
 
 RECORD_FIELDS = ["version", "created_at", "updated_at"]
 
@@ -691,3 +693,181 @@ class VolunteerAdmin(CentreRecordAdmin[Volunteer]):
         response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = 'attachment; filename="volunteers-personal-data.json"'
         return response
+
+
+# --- Projects and their result indicators ---------------------------------------------------
+
+
+class ProjectAdminForm(ReadVersionForm):
+    # Partners and activities go through explicit models (ProjectPartner, ProjectActivity),
+    # which the admin does not offer as fields by themselves; the service sets them.
+    partner_organizations = forms.ModelMultipleChoiceField(
+        label=capfirst(Project._meta.get_field("partners").verbose_name),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        widget=AutocompleteSelectMultiple(Project._meta.get_field("partners"), admin.site),
+    )
+    linked_activities = forms.ModelMultipleChoiceField(
+        label=capfirst(Project._meta.get_field("activities").verbose_name),
+        queryset=Activity.objects.order_by("start", "pk"),
+        required=False,
+        widget=AutocompleteSelectMultiple(Project._meta.get_field("activities"), admin.site),
+        help_text=_("Activities of the project's centre, held within the project's period."),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["centre", *services.PROJECT_FIELDS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["partner_organizations"] = [org.pk for org in self.instance.partners.all()]
+            self.initial["linked_activities"] = [activity.pk for activity in self.instance.activities.all()]
+
+
+class ProjectIndicatorInline(CityStaffAdminMixin, admin.TabularInline[ProjectIndicator, Project]):
+    """The project's indicators with their achieved values, to read; they are changed on
+    their own page (through the services, with the version read)."""
+
+    model = ProjectIndicator
+    extra = 0
+    fields = ["name", "measure", "target", "achieved_value", "how_measured"]
+    readonly_fields = ["name", "measure", "target", "achieved_value", "how_measured"]
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProjectIndicator]:
+        return selectors.project_indicator_queryset()
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("achieved"))
+    def achieved_value(self, obj: ProjectIndicator) -> Any:
+        achieved = getattr(obj, "achieved", None)
+        return "—" if achieved is None else achieved
+
+
+@admin.register(Project)
+class ProjectAdmin(CentreRecordAdmin[Project]):
+    form = ProjectAdminForm
+    service_fields = services.PROJECT_FIELDS
+    inlines = [ProjectIndicatorInline]
+    list_display = [
+        "title",
+        "centre",
+        "status",
+        "funder_kind",
+        "funder_name",
+        "starts_on",
+        "ends_on",
+        "amount",
+    ]
+    list_filter = ["status", "funder_kind", "centre", OsiedleListFilter, DistrictListFilter]
+    search_fields = ["title", "funder_name", "summary", "centre__name"]
+    date_hierarchy = "starts_on"
+    fieldsets = [
+        (None, {"fields": ["centre", "title", "summary", "description", ("status", "decision_date")]}),
+        (
+            _("Funder"),
+            {"fields": ["funder_kind", "funder_name", ("funder_period_start", "funder_period_end")]},
+        ),
+        (_("Period and budget"), {"fields": [("starts_on", "ends_on"), ("amount", "own_contribution")]}),
+        (_("Partners and activities"), {"fields": ["partner_organizations", "linked_activities"]}),
+        (_("Record"), {"fields": [*RECORD_FIELDS, "read_version"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return selectors.project_list(user=request.user)
+
+    def service_create(
+        self, request: HttpRequest, centre: Centre, form: Any, fields: dict[str, Any]
+    ) -> Project:
+        return services.project_create(
+            centre=centre,
+            actor=request.user,
+            partners=form.cleaned_data["partner_organizations"],
+            activities=form.cleaned_data["linked_activities"],
+            **fields,
+        )
+
+    def service_update(
+        self, request: HttpRequest, obj: Project, form: Any, fields: dict[str, Any]
+    ) -> Project:
+        return services.project_update(
+            project=obj,
+            actor=request.user,
+            expected_version=form.expected_version(),
+            partners=form.cleaned_data["partner_organizations"],
+            activities=form.cleaned_data["linked_activities"],
+            **fields,
+        )
+
+
+class ProjectIndicatorAdminForm(ReadVersionForm):
+    class Meta:
+        model = ProjectIndicator
+        fields = ["project", *services.PROJECT_INDICATOR_FIELDS]
+
+
+@admin.register(ProjectIndicator)
+class ProjectIndicatorAdmin(CityStaffAdminMixin, admin.ModelAdmin[ProjectIndicator]):
+    """A result indicator; created and changed through the services (validation, optimistic
+    locking, audit). Its project does not change."""
+
+    form = ProjectIndicatorAdminForm
+    list_display = ["name", "project", "measure", "target", "achieved_value", "unit"]
+    list_filter = ["measure", "project__centre"]
+    list_select_related = ["project__centre"]
+    search_fields = ["name", "how_measured", "project__title"]
+    autocomplete_fields = ["project"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["project", "name", "measure", ("target", "unit"), "value_entered", "how_measured"]},
+        ),
+        (_("Record"), {"fields": [*RECORD_FIELDS, "read_version"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProjectIndicator]:
+        return selectors.project_indicator_list(user=request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly: list[str] = [*super().get_readonly_fields(request, obj), *RECORD_FIELDS]
+        return [*readonly, "project"] if obj is not None else readonly
+
+    @admin.display(description=_("achieved"))
+    def achieved_value(self, obj: ProjectIndicator) -> Any:
+        achieved = getattr(obj, "achieved", None)
+        return "—" if achieved is None else achieved
+
+    def save_model(self, request: HttpRequest, obj: ProjectIndicator, form: Any, change: bool) -> None:
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.PROJECT_INDICATOR_FIELDS
+            if name in form.cleaned_data
+        }
+        if change:
+            saved = services.project_indicator_update(
+                indicator=obj, actor=request.user, expected_version=form.expected_version(), **fields
+            )
+        else:
+            saved = services.project_indicator_create(project=obj.project, actor=request.user, **fields)
+        _adopt(obj, saved)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # A colleague saved between the form's check and the service's row lock.
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

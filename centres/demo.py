@@ -4,7 +4,8 @@ Real: the 48 osiedla, the eight centres named in DOMAIN-NOTES.md with their publ
 addresses and operators. Synthetic: everything else (registry numbers, coordinates,
 grants, descriptions, partners, the extra centres of ``--scale``, the accounts, and
 what every centre has and does: resources, groups, volunteers, activities and weekly
-series, drawn from data/demo_centre_work.toml with a fixed seed per centre).
+series, drawn from data/demo_centre_work.toml with a fixed seed per centre, and its
+projects with their indicators).
 
 Idempotent: every object is looked up by a stable key (slug, NIP, name, username;
 a centre's resource, group or volunteer by name, an activity or series by title)
@@ -38,6 +39,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -55,8 +57,10 @@ from centres.models import (
     CentreStatus,
     District,
     Effect,
+    FunderKind,
     Group,
     GroupKind,
+    IndicatorMeasure,
     LegalBasis,
     Membership,
     MembershipRole,
@@ -64,6 +68,9 @@ from centres.models import (
     Organization,
     OrganizationKind,
     Osiedle,
+    Project,
+    ProjectIndicator,
+    ProjectStatus,
     Resource,
     ResourceCategory,
     SeriesFrequency,
@@ -1727,6 +1734,358 @@ def seed_centre_work(*, network: DemoNetwork, actor: User) -> None:
         for series_spec in work.series:
             _seed_series(centre, series_spec, existing=existing, actor=actor, tally=tally)
     _write_activities(pending, actor=actor)
+    seed_projects(network=network, actor=actor, today=today)
+
+
+# --- Projects: funding beyond the city grant, with their results ---------------------------
+# Synthetic projects with realistic funders. Every centre has one to three, of different
+# kinds of funders, drawn with its fixed seed; CAL Szczepin (operator-a's) shows the whole
+# feature: a running multi-year project with linked activities and three indicators (two
+# computed, one entered by hand), and an application whose decision is due within a week.
+# Periods are whole months at fixed offsets from the current year, so a run in a later week
+# changes nothing; a multi-year project spans last year to next, and so holds every demo
+# activity (the past 12 months and the next 2) whatever the week.
+
+SHOWCASE_PROJECTS_CENTRE = "cal-szczepin"
+DECISION_WITHIN_DAYS = 7
+
+
+@dataclass(frozen=True)
+class IndicatorIdea:
+    name: str
+    measure: str
+    target: Decimal
+    unit: str = ""
+    how_measured: str = ""
+    value_entered: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ProjectIdea:
+    title: str
+    summary: str
+    description: str
+    funder_kind: str
+    funder_name: str
+    status: str
+    start: tuple[int, int]  # (years from now, month): the project starts on its first day
+    end: tuple[int, int]  # (years from now, month): it ends on its last day
+    amount: Decimal
+    own_contribution: Decimal
+    # The centre's one-off activities in public space or initiated by residents are its own.
+    links_activities: bool = False
+    indicators: tuple[IndicatorIdea, ...] = ()
+    partners: int = 1
+
+
+SHOWCASE_PROJECTS: tuple[ProjectIdea, ...] = (
+    ProjectIdea(
+        title="Szczepin od podwórka",
+        summary=(
+            "Mieszkańcy Szczepina wspólnie zmieniają podwórka i skwery: pikniki, sprzątanie, "
+            "ogródki sąsiedzkie i wydarzenia, które sami wymyślają i prowadzą."
+        ),
+        description=(
+            "Projekt trzyletni. Rozliczenie roczne do 31 stycznia; wkład własny w postaci pracy "
+            "wolontariuszy i udostępnienia sal centrum."
+        ),
+        funder_kind=FunderKind.NATIONAL,
+        funder_name="Program Fundusz Inicjatyw Obywatelskich NOWEFIO",
+        status=ProjectStatus.RUNNING,
+        start=(-1, 1),
+        end=(1, 12),
+        amount=Decimal("240000.00"),
+        own_contribution=Decimal("18500.00"),
+        links_activities=True,
+        indicators=(
+            IndicatorIdea(
+                "Działania w przestrzeni publicznej",
+                IndicatorMeasure.PUBLIC_SPACE,
+                Decimal(30),
+                unit="działań",
+            ),
+            IndicatorIdea(
+                "Uczestnicy działań projektu",
+                IndicatorMeasure.PARTICIPANTS,
+                Decimal(1200),
+                unit="osób",
+            ),
+            IndicatorIdea(
+                "Mieszkańcy gotowi współprowadzić kolejne działania",
+                IndicatorMeasure.MANUAL,
+                Decimal(40),
+                unit="osób",
+                how_measured=(
+                    "Krótka ankieta po każdym wydarzeniu; liczone są osoby, które zostawiły kontakt "
+                    "i zadeklarowały pomoc przy kolejnym działaniu."
+                ),
+                value_entered=Decimal(23),
+            ),
+        ),
+        partners=2,
+    ),
+    ProjectIdea(
+        title="Zielony dziedziniec przy Zachodniej",
+        summary="Ogród sąsiedzki na dziedzińcu przy centrum, zaprojektowany i prowadzony przez mieszkańców.",
+        description="Wniosek złożony w konkursie; odpowiedź fundacji zapowiedziana w ciągu tygodnia.",
+        funder_kind=FunderKind.FOUNDATION,
+        funder_name="Działaj Lokalnie (Polsko-Amerykańska Fundacja Wolności)",
+        status=ProjectStatus.APPLICATION,
+        start=(1, 3),
+        end=(1, 10),
+        amount=Decimal("6000.00"),
+        own_contribution=Decimal("1200.00"),
+    ),
+)
+
+PROJECT_IDEAS: tuple[ProjectIdea, ...] = (
+    ProjectIdea(
+        title="Mikrogranty sąsiedzkie",
+        summary=(
+            "Małe granty dla grup mieszkańców na ich własne pomysły: od pikniku po bibliotekę podwórkową."
+        ),
+        description="Regranting; komisja z udziałem rady osiedla.",
+        funder_kind=FunderKind.CITY_GRANT,
+        funder_name="Gmina Wrocław, Wrocławskie Centrum Rozwoju Społecznego",
+        status=ProjectStatus.CLOSED,
+        start=(-1, 4),
+        end=(-1, 11),
+        amount=Decimal("30000.00"),
+        own_contribution=Decimal("1500.00"),
+    ),
+    ProjectIdea(
+        title="Sąsiedzi bez barier",
+        summary=(
+            "Wsparcie sąsiedzkie dla osób starszych i z niepełnosprawnościami: spotkania, wyjścia, pomoc."
+        ),
+        description=(
+            "Projekt partnerski; wskaźniki rozliczane co pół roku w systemie instytucji pośredniczącej."
+        ),
+        funder_kind=FunderKind.EU_FUND,
+        funder_name="Fundusze Europejskie dla Dolnego Śląska 2021–2027 (EFS+)",
+        status=ProjectStatus.RUNNING,
+        start=(-1, 1),
+        end=(1, 12),
+        amount=Decimal("420000.00"),
+        own_contribution=Decimal("21000.00"),
+        links_activities=True,
+        indicators=(
+            IndicatorIdea("Działania projektu", IndicatorMeasure.ACTIVITIES, Decimal(40), unit="działań"),
+            IndicatorIdea(
+                "Godziny pracy wolontariuszy", IndicatorMeasure.VOLUNTEER_HOURS, Decimal(300), unit="godzin"
+            ),
+        ),
+        partners=2,
+    ),
+    ProjectIdea(
+        title="Aktywni sześćdziesiąt plus",
+        summary="Klub, warsztaty cyfrowe i spacery dla seniorów, prowadzone z ich udziałem.",
+        description="Program rządowy; sprawozdanie końcowe w generatorze wniosków.",
+        funder_kind=FunderKind.NATIONAL,
+        funder_name="Rządowy Program ASOS",
+        status=ProjectStatus.GRANTED,
+        start=(1, 2),
+        end=(1, 11),
+        amount=Decimal("85000.00"),
+        own_contribution=Decimal("4300.00"),
+    ),
+    ProjectIdea(
+        title="Podwórkowa biblioteka",
+        summary="Szafa z książkami na podwórku i wieczory czytania dla dzieci i dorosłych.",
+        description="Pomysł zespołu; szukamy grantu fundacji.",
+        funder_kind=FunderKind.FOUNDATION,
+        funder_name="",
+        status=ProjectStatus.IDEA,
+        start=(1, 4),
+        end=(1, 9),
+        amount=Decimal("8000.00"),
+        own_contribution=Decimal(0),
+    ),
+    ProjectIdea(
+        title="Warsztaty naprawiania rzeczy",
+        summary="Repair café: mieszkańcy uczą się naprawiać sprzęt, ubrania i rowery.",
+        description="Grant lokalnej firmy w ramach jej programu społecznego.",
+        funder_kind=FunderKind.BUSINESS,
+        funder_name="Program grantowy lokalnej firmy",
+        status=ProjectStatus.RUNNING,
+        start=(0, 1),
+        end=(0, 12),
+        amount=Decimal("12000.00"),
+        own_contribution=Decimal("2500.00"),
+    ),
+    ProjectIdea(
+        title="Ławki dla sąsiadów",
+        summary="Zbiórka na ławki i donice przed centrum, zrobione na warsztatach stolarskich.",
+        description="Zbiórka nie osiągnęła celu; pomysł wróci w budżecie obywatelskim.",
+        funder_kind=FunderKind.CROWDFUNDING,
+        funder_name="Zbiórka internetowa",
+        status=ProjectStatus.REJECTED,
+        start=(0, 5),
+        end=(0, 9),
+        amount=Decimal("9000.00"),
+        own_contribution=Decimal(0),
+    ),
+)
+
+
+def _month_start(today: date, offset: tuple[int, int]) -> date:
+    return date(today.year + offset[0], offset[1], 1)
+
+
+def _month_end(today: date, offset: tuple[int, int]) -> date:
+    year, month = today.year + offset[0], offset[1]
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return following - timedelta(days=1)
+
+
+def project_ideas(centre_slug: str) -> list[ProjectIdea]:
+    """The projects of a centre: the showcase at CAL Szczepin, one to three ideas of
+    different kinds of funders elsewhere (the same for the same centre)."""
+    if centre_slug == SHOWCASE_PROJECTS_CENTRE:
+        return list(SHOWCASE_PROJECTS)
+    rng = _rng(centre_slug, "projects")
+    return rng.sample(PROJECT_IDEAS, rng.randint(1, 3))
+
+
+def _decision_date(found: Project | None, today: date) -> date:
+    """Within the coming week: kept while it still is, else a week from today (so a rerun
+    on the same or a later day of that week changes nothing)."""
+    current = found.decision_date if found is not None else None
+    if current is not None and today <= current <= today + timedelta(days=DECISION_WITHIN_DAYS):
+        return current
+    return today + timedelta(days=DECISION_WITHIN_DAYS)
+
+
+def _project_fields(idea: ProjectIdea, today: date, found: Project | None) -> dict[str, Any]:
+    starts_on, ends_on = _month_start(today, idea.start), _month_end(today, idea.end)
+    application = idea.status == ProjectStatus.APPLICATION
+    return {
+        "title": idea.title,
+        "summary": idea.summary,
+        "description": idea.description,
+        "funder_kind": idea.funder_kind,
+        "funder_name": idea.funder_name,
+        # The call's eligible period: the project's years, whole.
+        "funder_period_start": date(starts_on.year, 1, 1),
+        "funder_period_end": date(ends_on.year, 12, 31),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "amount": idea.amount,
+        "own_contribution": idea.own_contribution,
+        "status": idea.status,
+        "decision_date": _decision_date(found, today) if application else None,
+    }
+
+
+def _indicator_fields(idea: IndicatorIdea) -> dict[str, Any]:
+    return {
+        "name": idea.name,
+        "measure": idea.measure,
+        "target": idea.target,
+        "value_entered": idea.value_entered,
+        "how_measured": idea.how_measured,
+        "unit": idea.unit,
+    }
+
+
+def seed_projects(*, network: DemoNetwork, actor: User, today: date) -> None:
+    """The projects of every demo centre with their partners, linked activities and
+    indicators, through the services; a project is found again by its centre and title,
+    an indicator by its project and name."""
+    centres = list(network.centres.values())
+    centre_ids = [centre.pk for centre in centres]
+    existing = {
+        (project.centre_id, project.title): project
+        for project in Project.objects.filter(centre_id__in=centre_ids).prefetch_related(
+            "partner_links", "activity_links"
+        )
+    }
+    indicators = {
+        (indicator.project_id, indicator.name): indicator
+        for indicator in ProjectIndicator.objects.filter(project__centre_id__in=centre_ids)
+    }
+    registry = [network.organizations[spec.key] for spec in PARTNERS]
+    for centre in centres:
+        ideas = project_ideas(centre.slug)
+        near = partners_near(centre, registry, network.osiedla)
+        linkable: list[Activity] = []
+        if any(idea.links_activities for idea in ideas):
+            linkable = list(
+                Activity.objects.filter(centre=centre, series__isnull=True)
+                .filter(Q(in_public_space=True) | Q(resident_initiated=True))
+                .order_by("start", "pk")
+            )
+        for idea in ideas:
+            found = existing.get((centre.pk, idea.title))
+            partners_rng = _rng(centre.slug, f"project-partners/{idea.title}")
+            project = _sync_project(
+                centre,
+                found,
+                _project_fields(idea, today, found),
+                partners=partners_rng.sample(near, min(idea.partners, len(near))),
+                activities=linkable if idea.links_activities else [],
+                actor=actor,
+                tally=network.tally,
+            )
+            for indicator_idea in idea.indicators:
+                _sync_indicator(
+                    project,
+                    indicators.get((project.pk, indicator_idea.name)),
+                    _indicator_fields(indicator_idea),
+                    actor=actor,
+                    tally=network.tally,
+                )
+
+
+def _sync_project(
+    centre: Centre,
+    found: Project | None,
+    fields: dict[str, Any],
+    *,
+    partners: list[Organization],
+    activities: list[Activity],
+    actor: User,
+    tally: Tally,
+) -> Project:
+    """Create the project, or bring it (and its links) to the spec through its update service."""
+    if found is None:
+        tally.add("projects", CREATED)
+        return services.project_create(
+            centre=centre, actor=actor, partners=partners, activities=activities, **fields
+        )
+    partners_differ = {link.organization_id for link in found.partner_links.all()} != {
+        organization.pk for organization in partners
+    }
+    activities_differ = {link.activity_id for link in found.activity_links.all()} != {
+        activity.pk for activity in activities
+    }
+    if not (_differs(found, fields) or partners_differ or activities_differ):
+        tally.add("projects", UNCHANGED)
+        return found
+    tally.add("projects", UPDATED)
+    return services.project_update(
+        project=found,
+        actor=actor,
+        expected_version=found.version,
+        partners=partners if partners_differ else None,
+        activities=activities if activities_differ else None,
+        **fields,
+    )
+
+
+def _sync_indicator(
+    project: Project, found: ProjectIndicator | None, fields: dict[str, Any], *, actor: User, tally: Tally
+) -> None:
+    if found is None:
+        services.project_indicator_create(project=project, actor=actor, **fields)
+        tally.add("project indicators", CREATED)
+    elif _differs(found, fields):
+        services.project_indicator_update(
+            indicator=found, actor=actor, expected_version=found.version, **fields
+        )
+        tally.add("project indicators", UPDATED)
+    else:
+        tally.add("project indicators", UNCHANGED)
 
 
 @transaction.atomic

@@ -18,12 +18,17 @@ from centres.models import (
     CentreStatus,
     District,
     Effect,
+    FunderKind,
     Group,
     GroupKind,
+    IndicatorMeasure,
     OperatorTerm,
     Organization,
     OrganizationKind,
     Osiedle,
+    Project,
+    ProjectIndicator,
+    ProjectStatus,
     Resource,
     ResourceCategory,
     ResourceKind,
@@ -242,3 +247,34 @@ class GroupFilter(_CentreRecordFilter):
     class Meta:
         model = Group
         fields = ["centre", "osiedle", "district", "kind", "active"]
+
+
+class ProjectFilter(_CentreRecordFilter):
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=ProjectStatus.choices, empty_label=_("all statuses")
+    )
+    funder_kind = django_filters.ChoiceFilter(
+        label=_("kind of funder"), choices=FunderKind.choices, empty_label=_("all kinds of funders")
+    )
+    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+
+    class Meta:
+        model = Project
+        fields = ["centre", "osiedle", "district", "status", "funder_kind", "q"]
+
+    def filter_q(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return queryset.filter(
+            Q(title__icontains=value) | Q(funder_name__icontains=value) | Q(summary__icontains=value)
+        )
+
+
+class ProjectIndicatorFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(label=_("project"), field_name="project_id")
+    centre = django_filters.ModelChoiceFilter(
+        label=_("centre"), queryset=Centre.objects.all(), to_field_name="slug", field_name="project__centre"
+    )
+    measure = django_filters.ChoiceFilter(label=_("measured as"), choices=IndicatorMeasure.choices)
+
+    class Meta:
+        model = ProjectIndicator
+        fields = ["project", "centre", "measure"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,18 +21,22 @@ from centres.models import (
     Group,
     Organization,
     OrganizationKind,
+    Project,
+    ProjectIndicator,
     Resource,
     ResourceCategory,
     ResourceKind,
     SeriesFrequency,
     Volunteer,
 )
-from centres.selectors import partner_choices
+from centres.selectors import partner_choices, project_activity_choices
 from centres.services import (
     ACTIVITY_FIELDS,
     CENTRE_PROFILE_FIELDS,
     GROUP_FIELDS,
     ORGANIZATION_FIELDS,
+    PROJECT_FIELDS,
+    PROJECT_INDICATOR_FIELDS,
     RESOURCE_FIELDS,
     VOLUNTEER_FIELDS,
 )
@@ -352,3 +357,83 @@ class GroupForm(RecordForm):
         model = Group
         fields = list(GROUP_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+# --- Projects ---
+
+
+class ProjectActivitiesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """The activities to link, as checkboxes named by title and local date."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({formats.date_format(timezone.localtime(obj.start), 'SHORT_DATE_FORMAT')})"
+
+
+class ProjectForm(RecordForm):
+    """A project as an operator records it: its own fields, the partners from the
+    registry and (once its period is saved) the activities carried out under it."""
+
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Organisations of the registry that carry out the project with the centre."),
+    )
+    activities = ProjectActivitiesField(
+        label=_("Activities carried out under the project"),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The centre's activities held within the project's period."),
+    )
+
+    class Meta:
+        model = Project
+        fields = list(PROJECT_FIELDS)
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "funder_period_start": DateOnlyInput(),
+            "funder_period_end": DateOnlyInput(),
+            "starts_on": DateOnlyInput(),
+            "ends_on": DateOnlyInput(),
+            "decision_date": DateOnlyInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partners = self.fields["partners"]
+        assert isinstance(partners, forms.ModelMultipleChoiceField)
+        partners.queryset = partner_choices()
+        activities = self.fields["activities"]
+        assert isinstance(activities, forms.ModelMultipleChoiceField)
+        if self.instance.pk:
+            activities.queryset = project_activity_choices(project=self.instance)
+            if not self.is_bound:
+                # Prefetched with the project: no query per partner or activity.
+                self.initial["partners"] = [organization.pk for organization in self.instance.partners.all()]
+                self.initial["activities"] = [activity.pk for activity in self.instance.activities.all()]
+        else:
+            # The activities are chosen once the project's period is saved.
+            del self.fields["activities"]
+
+    def service_fields(self, names: tuple[str, ...] = PROJECT_FIELDS) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in names}
+        fields["partners"] = list(data["partners"])
+        if "activities" in self.fields:
+            fields["activities"] = list(data["activities"])
+        return fields
+
+
+class ProjectIndicatorForm(RecordForm):
+    class Meta:
+        model = ProjectIndicator
+        fields = list(PROJECT_INDICATOR_FIELDS)
+        widgets = {"how_measured": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "measure": _(
+                "Counted from the activities linked to the project, or entered by hand for any other result."
+            ),
+        }

@@ -792,3 +792,322 @@ class Group(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Projects: funding beyond the city grant, and their results ----------------------
+
+
+class FunderKind(models.TextChoices):
+    CITY_GRANT = "dotacja-miejska", _("city grant")
+    EU_FUND = "fundusze-ue", _("EU fund")
+    NATIONAL = "program-krajowy", _("national programme")
+    FOUNDATION = "fundacja", _("foundation")
+    BUSINESS = "biznes", pgettext_lazy("funder kind", "business")
+    CROWDFUNDING = "crowdfunding", _("crowdfunding")
+    OTHER = "inne", pgettext_lazy("funder kind", "other")
+
+
+class ProjectStatus(models.TextChoices):
+    IDEA = "pomysl", pgettext_lazy("project status", "idea")
+    APPLICATION = "wniosek", pgettext_lazy("project status", "application")
+    GRANTED = "przyznany", pgettext_lazy("project status", "granted")
+    REJECTED = "odrzucony", pgettext_lazy("project status", "rejected")
+    RUNNING = "w-realizacji", pgettext_lazy("project status", "running")
+    CLOSED = "zakonczony", pgettext_lazy("project status", "closed")
+
+
+# The largest amount a project may have (PLN): twelve digits, two of them after the point.
+PROJECT_AMOUNT_DIGITS = 12
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Project(VersionedModel):
+    """A project of a centre funded beyond (or besides) the city grant: its funder, money,
+    period and status, the partners and the activities carried out under it, and its
+    result indicators. The title, summary, funder, period and partners are public once it
+    runs; the amounts, the description and the indicators stay in the workspace."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Shown on the centre's public page while the project runs.")
+    )
+    description = models.TextField(
+        _("internal description"), blank=True, help_text=_("For the centre's team only; never published.")
+    )
+    funder_kind = models.CharField(_("kind of funder"), max_length=20, choices=FunderKind.choices)
+    funder_name = models.CharField(
+        _("funder"), max_length=200, blank=True, help_text=_("For example: NOWEFIO, Fundacja Orange.")
+    )
+    funder_period_start = models.DateField(
+        _("funder's period from"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest start the funder allows (e.g. of the call's eligible period)."),
+    )
+    funder_period_end = models.DateField(
+        _("funder's period until"), null=True, blank=True, help_text=_("The latest end the funder allows.")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    amount = models.DecimalField(
+        _("amount (PLN)"),
+        max_digits=PROJECT_AMOUNT_DIGITS,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Applied for or granted by the funder."),
+    )
+    own_contribution = models.DecimalField(
+        _("own contribution (PLN)"),
+        max_digits=PROJECT_AMOUNT_DIGITS,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Financial and in-kind (volunteer work, rooms, equipment)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.IDEA
+    )
+    decision_date = models.DateField(
+        _("decision expected on"),
+        null=True,
+        blank=True,
+        help_text=_("Required for an application: the date the funder announces its decision."),
+    )
+    partners: models.ManyToManyField[Organization, ProjectPartner] = models.ManyToManyField(
+        Organization,
+        verbose_name=_("partner organisations"),
+        through="ProjectPartner",
+        related_name="partner_projects",
+        blank=True,
+    )
+    activities: models.ManyToManyField[Activity, ProjectActivity] = models.ManyToManyField(
+        Activity,
+        verbose_name=_("activities carried out under the project"),
+        through="ProjectActivity",
+        related_name="projects",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-starts_on", "title", "pk"]
+        indexes = [models.Index(fields=["centre", "status"], name="project_centre_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="project_ends_after_start",
+                violation_error_message=_("The project cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funder_period_start__isnull=True)
+                | Q(funder_period_end__isnull=True)
+                | Q(funder_period_end__gte=models.F("funder_period_start")),
+                name="project_funder_period_ordered",
+                violation_error_message=_("The funder's period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funder_period_start__isnull=True)
+                | Q(starts_on__gte=models.F("funder_period_start")),
+                name="project_starts_within_funder_period",
+                violation_error_message=_("The project cannot start before the funder's period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funder_period_end__isnull=True) | Q(ends_on__lte=models.F("funder_period_end")),
+                name="project_ends_within_funder_period",
+                violation_error_message=_("The project cannot end after the funder's period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(own_contribution__gte=0),
+                name="project_amounts_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProjectStatus.APPLICATION) | Q(decision_date__isnull=False),
+                name="project_application_has_decision_date",
+                violation_error_message=_("An application needs the date of the funder's decision."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        # The constraints' rules, each on its field with a message saying what to do; a
+        # value that failed its field's own validation is still raw here and left alone.
+        errors: dict[str, ValidationError] = {}
+        start, end = self.starts_on, self.ends_on
+        funder_start, funder_end = self.funder_period_start, self.funder_period_end
+        dates_valid = isinstance(start, date) and isinstance(end, date)
+        if dates_valid and end < start:
+            errors["ends_on"] = ValidationError(
+                _("The project cannot end before it starts."), code="end_before_start"
+            )
+        if isinstance(funder_start, date) and isinstance(funder_end, date) and funder_end < funder_start:
+            errors["funder_period_end"] = ValidationError(
+                _("The funder's period cannot end before it starts."), code="end_before_start"
+            )
+        else:
+            if isinstance(funder_start, date) and isinstance(start, date) and start < funder_start:
+                errors["starts_on"] = ValidationError(
+                    _("The project cannot start before the funder's period (from %(date)s).")
+                    % {"date": funder_start.isoformat()},
+                    code="outside_funder_period",
+                )
+            if isinstance(funder_end, date) and isinstance(end, date) and end > funder_end:
+                errors.setdefault(
+                    "ends_on",
+                    ValidationError(
+                        _("The project cannot end after the funder's period (until %(date)s).")
+                        % {"date": funder_end.isoformat()},
+                        code="outside_funder_period",
+                    ),
+                )
+        if self.status == ProjectStatus.APPLICATION and self.decision_date is None:
+            errors["decision_date"] = ValidationError(
+                _("An application needs the date of the funder's decision."), code="decision_date_missing"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def total_budget(self) -> Decimal:
+        return (self.amount or Decimal(0)) + (self.own_contribution or Decimal(0))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ProjectPartner(models.Model):
+    """A partner organisation of a project (an explicit model so the audit sees it)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partner_links")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="project_links")
+
+    class Meta:
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organization"], name="project_partner_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.organization}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ProjectActivity(models.Model):
+    """An activity carried out under a project. The service checks that it is the same
+    centre's and held within the project's period."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activity_links")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="project_links")
+
+    class Meta:
+        verbose_name = _("activity of a project")
+        verbose_name_plural = _("activities of projects")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "activity"], name="project_activity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.activity}"
+
+
+class IndicatorMeasure(models.TextChoices):
+    """How an indicator's achieved value is found: counted from the project's linked
+    activities, or entered by hand."""
+
+    ACTIVITIES = "liczba-dzialan", _("number of linked activities")
+    PARTICIPANTS = "uczestnicy", _("participants of linked activities")
+    PUBLIC_SPACE = "przestrzen-publiczna", _("linked activities in public space")
+    RESIDENT_INITIATIVES = "inicjatywy-mieszkancow", _("linked activities initiated by residents")
+    VOLUNTEER_HOURS = "godziny-wolontariatu", _("volunteer hours in linked activities")
+    MANUAL = "reczny", _("entered by hand")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ProjectIndicator(VersionedModel):
+    """A result indicator of a project (the offer's result table: name, planned level,
+    how it is monitored). The value achieved is computed from the linked activities for
+    a counted measure (``selectors.project_indicator_queryset``), entered for a manual one."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    measure = models.CharField(_("measured as"), max_length=30, choices=IndicatorMeasure.choices)
+    target = models.DecimalField(
+        _("target"), max_digits=PROJECT_AMOUNT_DIGITS, decimal_places=2, help_text=_("The planned level.")
+    )
+    value_entered = models.DecimalField(
+        _("value achieved"),
+        max_digits=PROJECT_AMOUNT_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Only for an indicator entered by hand; the others are computed."),
+    )
+    how_measured = models.TextField(
+        _("how it is measured"),
+        blank=True,
+        help_text=_("Source and method, e.g. attendance lists, a survey after the workshops."),
+    )
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("For example: people, hours."))
+
+    class Meta:
+        verbose_name = _("project indicator")
+        verbose_name_plural = _("project indicators")
+        ordering = ["project", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gt=0),
+                name="project_indicator_target_positive",
+                violation_error_message=_("The target must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(measure=IndicatorMeasure.MANUAL) | Q(value_entered__isnull=True),
+                name="project_indicator_value_only_manual",
+                violation_error_message=_(
+                    "The value of this indicator is computed from the linked activities: leave it empty."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value_entered__isnull=True) | Q(value_entered__gte=0),
+                name="project_indicator_value_not_negative",
+                violation_error_message=_("The value cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=IndicatorMeasure.MANUAL) | ~Q(how_measured=""),
+                name="project_indicator_manual_how_measured",
+                violation_error_message=_("Say how the value entered by hand is measured."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if isinstance(self.target, Decimal | int) and self.target <= 0:
+            errors["target"] = ValidationError(
+                _("The target must be greater than zero."), code="not_positive"
+            )
+        if self.measure and self.measure != IndicatorMeasure.MANUAL and self.value_entered is not None:
+            errors["value_entered"] = ValidationError(
+                _("The value of this indicator is computed from the linked activities: leave it empty."),
+                code="computed",
+            )
+        if self.measure == IndicatorMeasure.MANUAL and not (self.how_measured or "").strip():
+            errors["how_measured"] = ValidationError(
+                _("Say how the value entered by hand is measured."), code="how_measured_missing"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_computed(self) -> bool:
+        return self.measure != IndicatorMeasure.MANUAL

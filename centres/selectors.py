@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,19 +36,27 @@ from centres.filters import (
     OperatorTermFilter,
     OrganizationFilter,
     OsiedleFilter,
+    ProjectFilter,
+    ProjectIndicatorFilter,
     ResourceFilter,
     VolunteerFilter,
 )
 from centres.models import (
+    AGE_BANDS,
     VOLUNTEER_PERSONAL_FIELDS,
     Activity,
     Centre,
     CentreStatus,
     Group,
+    IndicatorMeasure,
     Membership,
     OperatorTerm,
     Organization,
     Osiedle,
+    Project,
+    ProjectActivity,
+    ProjectIndicator,
+    ProjectStatus,
     Resource,
     ResourceKind,
     Volunteer,
@@ -271,7 +296,8 @@ def activity_list_of_series(*, user: UserLike, series_id: int) -> QuerySet[Activ
 
 def centre_list_workspace(*, user: UserLike) -> QuerySet[Centre]:
     """The centres of a user's workspace with their short figures (activities not yet over,
-    resources, active volunteers, active groups), counted in the same query as the centres."""
+    resources, active volunteers, active groups, running projects), counted in the same
+    query as the centres."""
     from django.db.models import Count, IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
@@ -290,4 +316,136 @@ def centre_list_workspace(*, user: UserLike) -> QuerySet[Centre]:
         resource_count=count_of(Resource.objects.all()),
         active_volunteer_count=count_of(Volunteer.objects.filter(active=True, erased_at__isnull=True)),
         active_group_count=count_of(Group.objects.filter(active=True)),
+        running_project_count=count_of(Project.objects.filter(status=ProjectStatus.RUNNING)),
+    )
+
+
+# --- Projects --------------------------------------------------------------------------
+
+# The achieved value of an indicator and its share of the target (numeric in PostgreSQL).
+_ACHIEVED: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _linked_total(total: Any, condition: Q | None = None) -> Coalesce:
+    """A figure of the activities linked to the indicator's project, 0 when there are none."""
+    links = ProjectActivity.objects.filter(project=OuterRef("project"))
+    if condition is not None:
+        links = links.filter(condition)
+    per_project = links.order_by().values("project").annotate(total=Cast(total, _ACHIEVED)).values("total")
+    return Coalesce(Subquery(per_project, output_field=_ACHIEVED), Value(Decimal(0)), output_field=_ACHIEVED)
+
+
+def _participants() -> Any:
+    expression: Any = F(f"activity__{AGE_BANDS[0][0]}")
+    for name, _label in AGE_BANDS[1:]:
+        expression = expression + F(f"activity__{name}")
+    return Sum(expression)
+
+
+def project_indicator_queryset() -> QuerySet[ProjectIndicator]:
+    """Indicators with ``achieved`` (computed from the project's linked activities for a
+    counted measure, the value entered for a manual one; None while none is entered) and
+    ``achieved_percent`` of the target: computed by the database in the query that reads
+    the indicators, however many there are."""
+    measure = IndicatorMeasure
+    achieved = Case(
+        When(measure=measure.MANUAL, then=F("value_entered")),
+        When(measure=measure.ACTIVITIES, then=_linked_total(Count("pk"))),
+        When(measure=measure.PARTICIPANTS, then=_linked_total(_participants())),
+        When(
+            measure=measure.PUBLIC_SPACE, then=_linked_total(Count("pk"), Q(activity__in_public_space=True))
+        ),
+        When(
+            measure=measure.RESIDENT_INITIATIVES,
+            then=_linked_total(Count("pk"), Q(activity__resident_initiated=True)),
+        ),
+        When(measure=measure.VOLUNTEER_HOURS, then=_linked_total(Sum("activity__volunteer_hours"))),
+        output_field=_ACHIEVED,
+    )
+    percent = ExpressionWrapper(
+        Round(F("achieved") * Value(Decimal(100)) / F("target"), 1), output_field=_ACHIEVED
+    )
+    return (
+        ProjectIndicator.objects.annotate(achieved=achieved).annotate(achieved_percent=percent).order_by("pk")
+    )
+
+
+def _project_queryset() -> QuerySet[Project]:
+    return Project.objects.select_related("centre").prefetch_related(
+        Prefetch("partners", queryset=Organization.objects.order_by("name")),
+        Prefetch("indicators", queryset=project_indicator_queryset()),
+        Prefetch("activities", queryset=Activity.objects.order_by("start", "pk")),
+    )
+
+
+def project_list(
+    *, user: UserLike, centre: Centre | None = None, filters: dict[str, Any] | None = None
+) -> QuerySet[Project]:
+    """Projects the user may see (see ``access.visible_projects``), with their partners,
+    linked activities and indicators (achieved values included): four queries in all."""
+    qs = _project_queryset().filter(pk__in=access.visible_projects(user).values("pk"))
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    return _filtered(ProjectFilter, filters, qs.order_by("-starts_on", "title", "pk"))
+
+
+def project_indicator_list(
+    *, user: UserLike, filters: dict[str, Any] | None = None
+) -> QuerySet[ProjectIndicator]:
+    """Indicators of the projects the user may see, with their achieved values."""
+    qs = (
+        project_indicator_queryset()
+        .filter(project__in=access.visible_projects(user).values("pk"))
+        .select_related("project__centre")
+        .order_by("project_id", "pk")
+    )
+    return _filtered(ProjectIndicatorFilter, filters, qs)
+
+
+def project_get_editable(*, centre: Centre, pk: int | str) -> Project:
+    """A project of a centre the caller already may edit, with everything its page shows."""
+    return _record_of_centre(_project_queryset(), centre=centre, pk=pk)
+
+
+def project_indicator_get_editable(*, project: Project, pk: int | str) -> ProjectIndicator:
+    try:
+        return project_indicator_queryset().select_related("project__centre").get(project=project, pk=pk)
+    except (ProjectIndicator.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def project_activity_choices(*, project: Project) -> QuerySet[Activity]:
+    """The activities that may be linked to a project: its centre's, held within its
+    period, and those already linked (so that a link is never dropped unseen)."""
+    held_within = Q(start__date__gte=project.starts_on, start__date__lte=project.ends_on)
+    return (
+        Activity.objects.filter(centre_id=project.centre_id)
+        .filter(held_within | Q(project_links__project=project))
+        .distinct()
+        .order_by("start", "pk")
+    )
+
+
+def project_list_public(*, centre: Centre, on: date | None = None) -> QuerySet[Project]:
+    """The centre's projects the public sees: running ones, and granted ones whose period
+    has begun and not ended. Only the public fields are shown (no amounts, no indicators)."""
+    on = on or access.today()
+    started = Q(status=ProjectStatus.GRANTED, starts_on__lte=on, ends_on__gte=on)
+    return (
+        Project.objects.filter(centre=centre)
+        .filter(Q(status=ProjectStatus.RUNNING) | started)
+        .prefetch_related(Prefetch("partners", queryset=Organization.objects.order_by("name")))
+        .order_by("-starts_on", "title", "pk")
+    )
+
+
+def project_list_awaiting_decision(*, on: date, within_days: int) -> QuerySet[Project]:
+    """Applications whose funder's decision is due within ``within_days`` of ``on``, or
+    overdue while the project is still an application (the reminders)."""
+    return (
+        Project.objects.filter(
+            status=ProjectStatus.APPLICATION, decision_date__lte=on + timedelta(days=within_days)
+        )
+        .select_related("centre")
+        .order_by("decision_date", "pk")
     )

@@ -39,6 +39,10 @@ from centres.models import (
     OperatorTerm,
     Organization,
     Osiedle,
+    Project,
+    ProjectActivity,
+    ProjectIndicator,
+    ProjectPartner,
     Resource,
     Sector,
     SeriesFrequency,
@@ -256,7 +260,9 @@ VOLUNTEER_FIELDS = (
 )
 GROUP_FIELDS = ("name", "kind", "meets", "description", "members_count", "active")
 
-_R = TypeVar("_R", Resource, Activity, Volunteer, Group)
+_R = TypeVar("_R", Resource, Activity, Volunteer, Group, Project)
+# Records read again under a row lock: those of a centre, and a project's indicators.
+_L = TypeVar("_L", Resource, Activity, Volunteer, Group, Project, ProjectIndicator)
 
 
 def _conflict(record: Model) -> ConflictError:
@@ -276,7 +282,7 @@ def _check_centre(actor: UserLike, centre: Centre) -> None:
         raise PermissionDenied
 
 
-def _lock(record: _R, expected_version: int) -> _R:
+def _lock(record: _L, expected_version: int) -> _L:
     """The record re-read under a row lock; a ConflictError if it changed since it was read."""
     try:
         locked = type(record).objects.select_for_update().get(pk=record.pk)
@@ -592,3 +598,172 @@ def volunteer_erase(*, volunteer: Volunteer, actor: UserLike) -> Volunteer:
         content_type=ContentType.objects.get_for_model(Volunteer), object_id=str(locked.pk)
     ).update(object_repr=str(locked)[:200], change_message="")
     return locked
+
+
+# --- Projects ---------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "funder_kind",
+    "funder_name",
+    "funder_period_start",
+    "funder_period_end",
+    "starts_on",
+    "ends_on",
+    "amount",
+    "own_contribution",
+    "status",
+    "decision_date",
+)
+PROJECT_INDICATOR_FIELDS = ("name", "measure", "target", "value_entered", "how_measured", "unit")
+
+
+def _check_project_activities(project: Project, activities: Iterable[Activity]) -> None:
+    """Only the project's centre's activities, held (started) within the project's period."""
+    problems: list[ValidationError] = []
+    for activity in sorted(activities, key=lambda a: (a.start, a.pk)):
+        if activity.centre_id != project.centre_id:
+            # Named by id only: the title of another centre's activity is not told.
+            problems.append(
+                ValidationError(
+                    _("Activity #%(id)s is not an activity of this centre.") % {"id": activity.pk},
+                    code="other_centre",
+                )
+            )
+            continue
+        held_on = timezone.localtime(activity.start).date()
+        if not project.starts_on <= held_on <= project.ends_on:
+            problems.append(
+                ValidationError(
+                    _(
+                        "“%(title)s” (%(date)s) was not held within the project's period "
+                        "(%(start)s – %(end)s)."
+                    )
+                    % {
+                        "title": activity.title,
+                        "date": held_on.isoformat(),
+                        "start": project.starts_on.isoformat(),
+                        "end": project.ends_on.isoformat(),
+                    },
+                    code="outside_period",
+                )
+            )
+    if problems:
+        raise ValidationError({"activities": problems})
+
+
+def _set_project_links(
+    project: Project,
+    *,
+    partners: Iterable[Organization] | None,
+    activities: Iterable[Activity] | None,
+) -> None:
+    """Bring the project's partners and activities to the given ones (None: unchanged)."""
+    if partners is not None:
+        wanted = {organization.pk for organization in partners}
+        current = set(project.partner_links.values_list("organization_id", flat=True))
+        ProjectPartner.objects.filter(project=project, organization_id__in=current - wanted).delete()
+        ProjectPartner.objects.bulk_create(
+            [ProjectPartner(project=project, organization_id=pk) for pk in sorted(wanted - current)]
+        )
+    if activities is not None:
+        wanted = {activity.pk for activity in activities}
+        current = set(project.activity_links.values_list("activity_id", flat=True))
+        ProjectActivity.objects.filter(project=project, activity_id__in=current - wanted).delete()
+        ProjectActivity.objects.bulk_create(
+            [ProjectActivity(project=project, activity_id=pk) for pk in sorted(wanted - current)]
+        )
+
+
+@transaction.atomic
+def project_create(
+    *,
+    centre: Centre,
+    actor: UserLike,
+    partners: Iterable[Organization] = (),
+    activities: Iterable[Activity] = (),
+    **fields: Any,
+) -> Project:
+    """A project of a centre the actor may edit, with its partners and the activities
+    carried out under it (the centre's own, held within the project's period)."""
+    _check_centre(actor, centre)
+    project = Project(centre=centre)
+    set_fields(project, fields, PROJECT_FIELDS)
+    project.full_clean()
+    chosen = list(activities)
+    _check_project_activities(project, chosen)
+    with audited(actor, "project.create"):
+        project.save()
+        _set_project_links(project, partners=list(partners), activities=chosen)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project: Project,
+    actor: UserLike,
+    expected_version: int,
+    partners: Iterable[Organization] | None = None,
+    activities: Iterable[Activity] | None = None,
+    **fields: Any,
+) -> Project:
+    """Change a project with the version it was read at; partners or activities left out
+    (None) stay as they are. A new period must still hold every linked activity."""
+    _check_centre(actor, project.centre)
+    locked = _lock(project, expected_version)
+    period = (locked.starts_on, locked.ends_on)
+    set_fields(locked, fields, PROJECT_FIELDS)
+    locked.version += 1
+    locked.full_clean()
+    chosen: list[Activity] | None = None
+    if activities is not None:
+        chosen = list(activities)
+        _check_project_activities(locked, chosen)
+    elif (locked.starts_on, locked.ends_on) != period:
+        _check_project_activities(locked, locked.activities.all())
+    with audited(actor, "project.update"):
+        locked.save()
+        _set_project_links(locked, partners=None if partners is None else list(partners), activities=chosen)
+    return locked
+
+
+@transaction.atomic
+def project_delete(*, project: Project, actor: UserLike, expected_version: int) -> None:
+    """Delete a project with its indicators and links (the activities themselves stay)."""
+    _record_delete(project, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def project_indicator_create(*, project: Project, actor: UserLike, **fields: Any) -> ProjectIndicator:
+    _check_centre(actor, project.centre)
+    indicator = ProjectIndicator(project=project)
+    set_fields(indicator, fields, PROJECT_INDICATOR_FIELDS)
+    indicator.full_clean()
+    with audited(actor, "project_indicator.create"):
+        indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def project_indicator_update(
+    *, indicator: ProjectIndicator, actor: UserLike, expected_version: int, **fields: Any
+) -> ProjectIndicator:
+    _check_centre(actor, indicator.project.centre)
+    locked = _lock(indicator, expected_version)
+    set_fields(locked, fields, PROJECT_INDICATOR_FIELDS)
+    locked.version += 1
+    locked.full_clean()
+    with audited(actor, "project_indicator.update"):
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def project_indicator_delete(*, indicator: ProjectIndicator, actor: UserLike, expected_version: int) -> None:
+    _check_centre(actor, indicator.project.centre)
+    locked = _lock(indicator, expected_version)
+    with audited(actor, "project_indicator.delete"):
+        locked.delete()

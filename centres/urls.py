@@ -1,6 +1,6 @@
 from django.urls import path
 
-from centres.views import activities, groups, public, resources, volunteers, workspace
+from centres.views import activities, groups, projects, public, resources, volunteers, workspace
 
 app_name = "centres"
 
@@ -84,5 +84,42 @@ urlpatterns = [
         "workspace/centres/<slug:slug>/groups/<int:pk>/delete/",
         groups.group_delete,
         name="workspace-group-delete",
+    ),
+    # Projects of a centre and their result indicators (the workspace).
+    path("workspace/centres/<slug:slug>/projects/", projects.project_list, name="workspace-projects"),
+    path(
+        "workspace/centres/<slug:slug>/projects/new/",
+        projects.project_create,
+        name="workspace-project-create",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/projects/<int:pk>/",
+        projects.project_detail,
+        name="workspace-project-detail",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/projects/<int:pk>/edit/",
+        projects.project_edit,
+        name="workspace-project-edit",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/projects/<int:pk>/delete/",
+        projects.project_delete,
+        name="workspace-project-delete",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/projects/<int:project_pk>/indicators/new/",
+        projects.indicator_create,
+        name="workspace-project-indicator-create",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/projects/<int:project_pk>/indicators/<int:pk>/",
+        projects.indicator_edit,
+        name="workspace-project-indicator-edit",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/projects/<int:project_pk>/indicators/<int:pk>/delete/",
+        projects.indicator_delete,
+        name="workspace-project-indicator-delete",
     ),
 ]

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.admin import CityStaffAdminMixin
@@ -31,6 +32,11 @@ from network.models import (
     ReportSchedule,
     SelfAssessment,
     TeamMember,
+    TrainingAttendance,
+    TrainingCompetence,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingSession,
 )
 from network.reports import centre as centre_reports
 
@@ -306,3 +312,158 @@ class ReportScheduleAdmin(CityStaffAdminMixin, admin.ModelAdmin[ReportSchedule])
 
     def save_model(self, request: HttpRequest, obj: ReportSchedule, form: Any, change: bool) -> None:
         centre_reports.report_schedule_save(schedule=obj, actor=request.user)
+
+
+# --- Animators' training ----------------------------------------------------------------
+# The animator runs programmes on the network's pages; city staff correct them here. Every
+# save goes through the services (completion is recomputed); enrolments and attendance are
+# shown, not edited: they are the operators' and the animator's work.
+
+
+class TrainingProgrammeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = TrainingProgramme
+        fields = services.TRAINING_PROGRAMME_FIELDS
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.instance.pk and not self.errors:
+            try:
+                services.training_programme_check(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)  # type: ignore[attr-defined]
+
+
+class TrainingSessionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = TrainingSession
+        fields = services.TRAINING_SESSION_FIELDS
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        session = self.instance
+        if (
+            session.pk
+            and "starts_at" not in self.errors
+            and session.starts_at is not None
+            and session.starts_at > timezone.now()
+            and session.attendances.exists()
+        ):
+            self.add_error(
+                "starts_at",
+                _("Attendance at this session has been recorded: it cannot be moved to the future."),
+            )
+
+
+class TrainingSessionInline(CityStaffAdminMixin, admin.TabularInline[TrainingSession, TrainingProgramme]):
+    model = TrainingSession
+    form = TrainingSessionAdminForm
+    extra = 0
+    fields = list(services.TRAINING_SESSION_FIELDS)
+    ordering = ["starts_at", "pk"]
+
+
+@admin.register(TrainingProgramme)
+class TrainingProgrammeAdmin(CityStaffAdminMixin, admin.ModelAdmin[TrainingProgramme]):
+    form = TrainingProgrammeAdminForm
+    list_display = ["title", "topic", "starts_on", "ends_on", "attendance_threshold", "capacity"]
+    list_filter = ["topic"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "starts_on"
+    inlines = [TrainingSessionInline]
+    fields = [*services.TRAINING_PROGRAMME_FIELDS, "created_by", "version", "updated_at"]
+    readonly_fields = ["created_by", "version", "updated_at"]
+    actions = ["recompute_completion"]
+
+    def save_model(self, request: HttpRequest, obj: TrainingProgramme, form: Any, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in services.TRAINING_PROGRAMME_FIELDS}
+        if change:
+            updated = services.training_programme_update(
+                programme=obj, actor=request.user, expected_version=obj.version, **fields
+            )
+            obj.version = updated.version
+        else:
+            created = services.training_programme_create(actor=request.user, **fields)
+            obj.pk, obj.version, obj.created_by = created.pk, created.version, created.created_by
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        programme = form.instance
+        # What the admin's history message reads (formset.save() would set them).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for session_form in formset.forms:
+            if not session_form.has_changed() or session_form in formset.deleted_forms:
+                continue
+            data = {name: session_form.cleaned_data[name] for name in services.TRAINING_SESSION_FIELDS}
+            session = session_form.instance
+            if session.pk:
+                services.training_session_update(
+                    session=session, actor=request.user, expected_version=session.version, **data
+                )
+                formset.changed_objects.append((session, session_form.changed_data))
+            else:
+                created = services.training_session_create(programme=programme, actor=request.user, **data)
+                formset.new_objects.append(created)
+
+    @admin.action(description=_("Recompute who has completed the selected programmes"))
+    def recompute_completion(self, request: HttpRequest, queryset: QuerySet[TrainingProgramme]) -> None:
+        for programme in queryset:
+            services.training_completion_update(programme=programme, actor=request.user)
+        self.message_user(request, _("Completion recomputed."), messages.SUCCESS)
+
+
+class TrainingAttendanceInline(
+    CityStaffAdminMixin, admin.TabularInline[TrainingAttendance, TrainingEnrolment]
+):
+    model = TrainingAttendance
+    extra = 0
+    fields = readonly_fields = ("session", "present", "recorded_by", "recorded_at")
+    ordering = ["session__starts_at", "pk"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TrainingEnrolment)
+class TrainingEnrolmentAdmin(CityStaffAdminMixin, admin.ModelAdmin[TrainingEnrolment]):
+    """Read only: operators enrol their people, the animator records attendance."""
+
+    list_display = ["name", "programme", "centre", "role", "completed_on"]
+    list_filter = ["role", "programme__topic", ("completed_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "programme__title", "centre__name"]
+    list_select_related = ["programme", "centre"]
+    fields = readonly_fields = (
+        "programme",
+        "centre",
+        "name",
+        "role",
+        "volunteer",
+        "staff",
+        "enrolled_by",
+        "completed_on",
+    )
+    inlines = [TrainingAttendanceInline]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TrainingCompetence)
+class TrainingCompetenceAdmin(CityStaffAdminMixin, admin.ModelAdmin[TrainingCompetence]):
+    """The competences centres gained by training (added on their first completion)."""
+
+    list_display = ["centre", "programme", "gained_on", "resource"]
+    list_select_related = ["centre", "programme", "resource"]
+    search_fields = ["centre__name", "programme__title"]
+    fields = readonly_fields = ("programme", "centre", "resource", "gained_on")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

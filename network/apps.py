@@ -18,6 +18,9 @@ class NetworkConfig(AppConfig):
         register_workspace_link(
             WorkspaceLink(label=_("Self-assessment"), url_name="network:workspace-self-assessment", order=80)
         )
+        register_workspace_link(
+            WorkspaceLink(label=_("Training"), url_name="network:workspace-trainings", order=90)
+        )
         names = {str(pattern.name) for pattern in urls.urlpatterns if getattr(pattern, "name", None)}
         public = frozenset(name for name in names if name.startswith("practice-public"))
         # The network's own pages (the workspace's self-assessment belongs to "My workspace").

@@ -216,6 +216,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     centre_rows = stats.centres(f, sort=sort)
     osiedla = stats.osiedla(f, with_boundaries=True)
     points = stats.centre_points(f)
+    trained = stats.training(f)
 
     t = {
         "method": stats.table_activities_by_method(by_method),
@@ -284,6 +285,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             stats.table_certificates_expiring(certificates), _csv_url("certificates-expiring", f)
         ),
     }
+    trained_topics_table = stats.table_trained_by_topic(trained.by_topic)
+    training_blocks = [
+        Block(
+            trained_topics_table,
+            _csv_url("trained-by-topic", f),
+            _chart(trained_topics_table, ["people"], horizontal=True),
+            note=_(
+                "People of the centres who completed a training programme of the network in the "
+                "period, by the programme's topic. A person trained in two topics counts in both."
+            ),
+        ),
+        Block(
+            stats.table_trained_by_centre(trained.by_centre),
+            _csv_url("trained-by-centre", f),
+            note=_("Centres whose people completed a training programme in the period."),
+        ),
+    ]
     centres_table = stats.table_centres(centre_rows)
     osiedla_table = stats.table_osiedla(osiedla)
     map_data = _map_data(osiedla, points)
@@ -299,6 +317,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "certificates": certificates,
         "charts": charts,
         "facts_blocks": facts_blocks,
+        "training_blocks": training_blocks,
+        "trained_people": trained.people,
         "centre_rows": centre_rows,
         "centres_block": Block(centres_table, _csv_url("centres", f, {"sort": sort})),
         "centre_headers": _sort_headers(f, centres_table, sort),
@@ -350,7 +370,7 @@ def stats_csv(request: HttpRequest, figure: str) -> HttpResponse:
     refused = _guard(request)
     if refused is not None:
         return refused
-    if figure not in stats.FIGURES:
+    if figure not in stats.ALL_FIGURES:
         raise Http404
     form = StatsFilterForm.for_query(request.GET)
     if form.is_bound and not form.is_valid():

@@ -13,6 +13,7 @@ from django.utils import timezone
 from centres.demo import DEFAULT_PASSWORD, DemoNetwork, seed_centres_demo
 from diagnosis.demo import seed_diagnoses
 from network.demo_network import seed_network
+from network.demo_training import seed_training
 from network.reports.centre import centre_report_build_due
 from network.reports.network import month_end, network_report_request
 from partnerships.demo import seed_partnerships
@@ -25,6 +26,7 @@ def seed_demo(*, scale: int = 1, password: str = DEFAULT_PASSWORD) -> DemoNetwor
     seed_partnerships(network=network, scale=scale)
     seed_diagnoses(network=network, scale=scale)
     seed_network(network=network, scale=scale)
+    seed_training(network=network)
     seed_reports(network=network)
     return network
 

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centres.filters import DateInput
 from centres.models import CalMethod, Centre, Effect
@@ -25,6 +26,10 @@ from network.models import (
     NetworkMembership,
     PracticeStatus,
     SelfAssessment,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingRole,
+    TrainingTopic,
 )
 
 
@@ -179,6 +184,64 @@ class SelfAssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = SelfAssessment
         fields = ["centre", "year", "submitted"]
+
+
+TRAINING_STATUS_CHOICES = (
+    ("upcoming", _("upcoming")),
+    ("running", pgettext_lazy("training programme", "running")),
+    ("finished", pgettext_lazy("training programme", "finished")),
+)
+
+
+class TrainingProgrammeFilter(django_filters.FilterSet):
+    """Programmes by topic and by where they stand today (upcoming, running, finished)."""
+
+    q = django_filters.CharFilter(label=_("search"), method="filter_q")
+    topic = django_filters.ChoiceFilter(
+        label=_("topic"), choices=TrainingTopic.choices, empty_label=_("all topics")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=TRAINING_STATUS_CHOICES, method="filter_status", empty_label=_("all")
+    )
+
+    class Meta:
+        model = TrainingProgramme
+        fields = ["q", "topic", "status"]
+
+    def filter_q(
+        self, queryset: QuerySet[TrainingProgramme], name: str, value: str
+    ) -> QuerySet[TrainingProgramme]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_status(
+        self, queryset: QuerySet[TrainingProgramme], name: str, value: str
+    ) -> QuerySet[TrainingProgramme]:
+        today = timezone.localdate()
+        if value == "upcoming":
+            return queryset.filter(starts_on__gt=today)
+        if value == "running":
+            return queryset.filter(starts_on__lte=today, ends_on__gte=today)
+        if value == "finished":
+            return queryset.filter(ends_on__lt=today)
+        return queryset
+
+
+class TrainingEnrolmentFilter(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(label=_("training programme"), field_name="programme_id")
+    centre = django_filters.ModelChoiceFilter(
+        label=_("centre"), queryset=Centre.objects.all(), to_field_name="slug", empty_label=_("all centres")
+    )
+    role = django_filters.ChoiceFilter(label=_("role"), choices=TrainingRole.choices, empty_label=_("all"))
+    completed = django_filters.BooleanFilter(
+        label=_("completed"), field_name="completed_on", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = TrainingEnrolment
+        fields = ["programme", "centre", "role", "completed"]
 
 
 def apply(filterset: type[Any], queryset: QuerySet[Any], filters: Any) -> QuerySet[Any]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from centres.forms import DateOnlyInput
-from centres.models import Centre, Effect, Organization
+from centres.forms import DateOnlyInput, DateTimeLocalInput
+from centres.models import Centre, Effect, Organization, Volunteer
 from network.models import (
     CAL_STANDARDS,
     MAX_SCORE,
@@ -20,6 +21,9 @@ from network.models import (
     GoodPractice,
     NetworkMeeting,
     SelfAssessment,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingSession,
 )
 from network.services import (
     CONSULTATION_FIELDS,
@@ -27,6 +31,8 @@ from network.services import (
     MEETING_FIELDS,
     PRACTICE_FIELDS,
     SELF_ASSESSMENT_FIELDS,
+    TRAINING_PROGRAMME_FIELDS,
+    TRAINING_SESSION_FIELDS,
 )
 
 
@@ -252,4 +258,114 @@ class SelfAssessmentForm(VersionedModelForm):
                 "evidence": self[standard.evidence_field],
             }
             for standard in CAL_STANDARDS
+        ]
+
+
+# --- Animators' training -----------------------------------------------------------------
+
+
+class TrainingProgrammeForm(VersionedModelForm):
+    class Meta:
+        model = TrainingProgramme
+        fields = list(TRAINING_PROGRAMME_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "starts_on": DateOnlyInput(),
+            "ends_on": DateOnlyInput(),
+        }
+        help_texts = {"description": _("What participants learn, for whom it is, what to prepare.")}
+
+
+class TrainingSessionForm(VersionedModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = list(TRAINING_SESSION_FIELDS)
+        widgets = {"starts_at": DateTimeLocalInput()}
+        help_texts = {"place": _("The address or the room; “online” for a remote session.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            # A session teaches the programme's topic unless the animator says otherwise.
+            self.initial["topic"] = self.initial.get("topic") or self.instance.programme.topic
+
+
+VOLUNTEER_CHOICE = "volunteer"
+STAFF_CHOICE = "staff"
+
+
+class TrainingEnrolForm(forms.Form):
+    """One of the centre's people to enrol in a programme: an active volunteer, or a member
+    of the staff of the organisation that operates the centre. The choices are given by the
+    page (people already enrolled in the programme are left out)."""
+
+    person = forms.ChoiceField(label=_("Person to enrol"))
+
+    def __init__(
+        self,
+        *args: Any,
+        volunteers: list[Volunteer],
+        staff: list[Any],
+        enrolled: Collection[tuple[str, int]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._volunteers = {v.pk: v for v in volunteers if (VOLUNTEER_CHOICE, v.pk) not in enrolled}
+        self._staff = {u.pk: u for u in staff if (STAFF_CHOICE, u.pk) not in enrolled}
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        if self._volunteers:
+            groups.append(
+                (
+                    str(_("Volunteers")),
+                    [(f"{VOLUNTEER_CHOICE}-{pk}", v.name) for pk, v in self._volunteers.items()],
+                )
+            )
+        if self._staff:
+            groups.append(
+                (
+                    str(_("Staff")),
+                    [(f"{STAFF_CHOICE}-{pk}", staff_name(u)) for pk, u in self._staff.items()],
+                )
+            )
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        # No one is chosen until the operator chooses: a forgotten select enrols nobody.
+        field.choices = [("", _("— choose a person —")), *groups]
+
+    @property
+    def has_people(self) -> bool:
+        """Whether anyone may still be enrolled (else the page says so instead of the form)."""
+        return bool(self._volunteers or self._staff)
+
+    def clean_person(self) -> dict[str, Any]:
+        kind, _sep, pk = self.cleaned_data["person"].partition("-")
+        people: dict[int, Any] = self._volunteers if kind == VOLUNTEER_CHOICE else self._staff
+        person = people.get(int(pk)) if pk.isdigit() else None
+        if person is None:  # pragma: no cover - the ChoiceField already refuses other values
+            raise forms.ValidationError(_("Choose one of the people listed."), code="invalid_choice")
+        return {kind: person}
+
+
+def staff_name(user: Any) -> str:
+    """A staff member as the enrolment form lists them: the full name, else the username."""
+    full_name: str = user.get_full_name().strip()
+    return full_name or str(user.get_username())
+
+
+class TrainingAttendanceForm(forms.Form):
+    """Who was at a session: one checkbox per person enrolled, named with their centre."""
+
+    present = forms.TypedMultipleChoiceField(
+        label=_("Present at the session"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, enrolments: list[TrainingEnrolment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["present"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [
+            (enrolment.pk, f"{enrolment.person_name} ({enrolment.centre.name})") for enrolment in enrolments
         ]

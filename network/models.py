@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pghistory
@@ -1146,3 +1147,364 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.event_key}"
+
+
+# --- Animators' training ------------------------------------------------------------------
+# The network trains the people who animate the community: a programme of sessions and
+# consultations on one competence, the centres' operators enrol their staff and volunteers,
+# attendance is recorded per session, and a person who attended the programme's share of
+# its hours has completed it (a certificate; the competence joins the centre's resources).
+
+
+class TrainingTopic(models.TextChoices):
+    """The competence a programme (or one of its sessions) gives."""
+
+    ANIMATION = "animacja", _("community animation")
+    DIAGNOSIS = "diagnoza", _("diagnosing needs and resources")
+    PARTNERSHIPS = "partnerstwa", _("building partnerships")
+    VOLUNTEERING = "wolontariat", _("volunteering")
+    FUNDRAISING = "fundraising", _("project writing and fundraising")
+    SELF_HELP = "samopomoc", _("self-help groups")
+    EVALUATION = "ewaluacja", _("evaluation")
+
+
+class TrainingSessionKind(models.TextChoices):
+    SESSION = "zajecia", _("training session")
+    CONSULTATION = "konsultacja", _("consultation")
+
+
+class TrainingRole(models.TextChoices):
+    STAFF = "kadra", pgettext_lazy("training role", "staff")
+    VOLUNTEER = "wolontariusz", pgettext_lazy("training role", "volunteer")
+
+
+DEFAULT_ATTENDANCE_THRESHOLD = 80
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TrainingProgramme(VersionedModel):
+    """A training programme run by the network's animator (or the city) for the centres'
+    staff and volunteers."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    topic = models.CharField(_("topic"), max_length=20, choices=TrainingTopic.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    attendance_threshold = models.PositiveSmallIntegerField(
+        _("attendance required (%)"),
+        default=DEFAULT_ATTENDANCE_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The share of the programme's hours a person must attend to complete it."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+        ordering = ["-starts_on", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="training_programme_ends_after_start",
+                violation_error_message=_("The programme cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_threshold__gte=1) & Q(attendance_threshold__lte=100),
+                name="training_programme_threshold_percent",
+                violation_error_message=_("The attendance required is a percentage from 1 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="training_programme_capacity_positive",
+                violation_error_message=_("A programme has at least one place, or no limit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        """The programme's last day is over (in the city's time zone)."""
+        return self.ends_on < timezone.localdate()
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.starts_on > timezone.localdate()
+
+    @property
+    def is_running(self) -> bool:
+        return not self.is_finished and not self.is_upcoming
+
+    def clean(self) -> None:
+        if self.starts_on is not None and self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("The programme cannot end before it starts.")}, code="end_before_start"
+            )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TrainingSession(VersionedModel):
+    """One session or consultation of a programme, within the programme's dates."""
+
+    programme = models.ForeignKey(
+        TrainingProgramme,
+        verbose_name=_("training programme"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=TrainingTopic.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TrainingSessionKind.choices, default=TrainingSessionKind.SESSION
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_("The length of the session in hours, e.g. 3.5."),
+    )
+    trainer = models.CharField(_("trainer"), max_length=200)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["programme", "starts_at"], name="training_session_programme")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0),
+                name="training_session_hours_positive",
+                violation_error_message=_("A session lasts more than zero hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {date_format(timezone.localtime(self.starts_at), 'DATETIME_FORMAT')}"
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def local_date(self) -> date:
+        return timezone.localdate(self.starts_at)
+
+    def clean(self) -> None:
+        programme = self.programme if self.programme_id is not None else None
+        # A value that failed its field's validation is still raw here: it is left alone.
+        if programme is None or not isinstance(self.starts_at, datetime):
+            return  # type: ignore[unreachable,unused-ignore]
+        day = timezone.localdate(self.starts_at)
+        if not programme.starts_on <= day <= programme.ends_on:
+            raise ValidationError(
+                {
+                    "starts_at": ValidationError(
+                        _("The session must take place within the programme's dates (%(start)s – %(end)s).")
+                        % {"start": _date(programme.starts_on), "end": _date(programme.ends_on)},
+                        code="outside_programme",
+                    )
+                }
+            )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TrainingEnrolment(VersionedModel):
+    """A person of a centre (one of its volunteers or of its operator's staff) enrolled in a
+    programme by the centre's operators. ``person_name`` is the name on the attendance list
+    and the certificate: a volunteer's is read from the volunteer's record (never copied here,
+    so that erasing the volunteer's personal data erases it from the training record too); a
+    staff member's is kept in ``name``. ``completed_on`` is set when the attendance threshold
+    was reached."""
+
+    programme = models.ForeignKey(
+        TrainingProgramme,
+        verbose_name=_("training programme"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_enrolments"
+    )
+    volunteer = models.ForeignKey(
+        "centres.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_enrolments",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_enrolments",
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("Of a staff member; a volunteer's is not copied.")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TrainingRole.choices)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enrolled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("training enrolment")
+        verbose_name_plural = _("training enrolments")
+        ordering = ["programme_id", "centre__name", "pk"]
+        indexes = [models.Index(fields=["centre", "completed_on"], name="training_enrolment_centre")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "volunteer"],
+                condition=Q(volunteer__isnull=False),
+                name="training_enrolment_unique_volunteer",
+                violation_error_message=_("This volunteer is already enrolled in this programme."),
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "staff"],
+                condition=Q(staff__isnull=False),
+                name="training_enrolment_unique_staff",
+                violation_error_message=_("This person is already enrolled in this programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=True) | Q(staff__isnull=True),
+                name="training_enrolment_one_person",
+                violation_error_message=_("An enrolment is of a volunteer or of a staff member, not both."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(volunteer__isnull=True) | Q(role="wolontariusz"))
+                & (Q(staff__isnull=True) | Q(role="kadra")),
+                name="training_enrolment_role_matches",
+                violation_error_message=_("The role does not match the person enrolled."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="wolontariusz", name="") | (Q(role="kadra") & ~Q(name="")),
+                name="training_enrolment_named",
+                violation_error_message=_(
+                    "A staff member's enrolment keeps the person's name; a volunteer's never copies it."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} — {self.programme}"
+
+    @property
+    def person_name(self) -> str:
+        """The name on the attendance list and the certificate (join ``volunteer`` when listing)."""
+        if self.role == TrainingRole.VOLUNTEER:
+            name = self.volunteer.name if self.volunteer is not None else ""
+        else:
+            name = self.name
+        return name or str(pgettext_lazy("person", "(personal data erased)"))
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_on is not None
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TrainingAttendance(models.Model):
+    """Whether an enrolled person was at a session (recorded after the session began)."""
+
+    enrolment = models.ForeignKey(
+        TrainingEnrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    session = models.ForeignKey(
+        TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    present = models.BooleanField(_("present"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training attendance")
+        verbose_name_plural = _("training attendance")
+        ordering = ["session__starts_at", "enrolment_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "session"],
+                name="training_attendance_unique",
+                violation_error_message=_("Attendance at this session is already recorded for this person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person_name} — {self.session}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TrainingCompetence(models.Model):
+    """The competence a centre gained when its first person completed a programme, with the
+    immaterial resource added to the centre for it (null once the operators removed it)."""
+
+    programme = models.ForeignKey(
+        TrainingProgramme,
+        verbose_name=_("training programme"),
+        on_delete=models.PROTECT,
+        related_name="competences",
+    )
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_competences"
+    )
+    resource = models.ForeignKey(
+        "centres.Resource",
+        verbose_name=_("resource"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_competences",
+    )
+    gained_on = models.DateField(_("gained on"))
+
+    class Meta:
+        verbose_name = _("training competence")
+        verbose_name_plural = _("training competences")
+        ordering = ["centre__name", "-gained_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "centre"],
+                name="training_competence_unique",
+                violation_error_message=_("This centre already has the competence of this programme."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} — {self.programme}"

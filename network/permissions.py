@@ -30,6 +30,8 @@ from network.models import (
     PracticeStatus,
     SelfAssessment,
     TeamMember,
+    TrainingEnrolment,
+    TrainingProgramme,
 )
 
 
@@ -192,3 +194,50 @@ def visible_self_assessments(user: UserLike) -> QuerySet[SelfAssessment]:
 
 def can_edit_self_assessment(user: UserLike, centre: Centre) -> bool:
     return access.can_edit_centre(user, centre)
+
+
+# --- Animators' training ----------------------------------------------------------------
+# The animator and city staff run programmes (sessions, attendance); operators enrol the
+# people of the centres they may edit and see only those people. The animator and city staff
+# see every enrolment (names, never a volunteer's contact data); the standing team sees the
+# programmes, not the people.
+
+
+def can_manage_training(user: UserLike) -> bool:
+    """Programmes, their sessions and attendance: the animator and city staff."""
+    return access.is_network_animator(user) or access.is_city_staff(user)
+
+
+def visible_programmes(user: UserLike) -> QuerySet[TrainingProgramme]:
+    """Programmes: the network's viewers and the operators (who enrol their people)."""
+    if is_network_participant(user):
+        return TrainingProgramme.objects.all()
+    return TrainingProgramme.objects.none()
+
+
+def can_enrol(user: UserLike, centre: Centre) -> bool:
+    """Enrolling a centre's people: its operators (and city staff)."""
+    return access.can_edit_centre(user, centre)
+
+
+def enrolments_visible_to(user: UserLike) -> QuerySet[TrainingEnrolment]:
+    """The animator and city staff see every enrolment; an operator sees those of the
+    centres they may edit; anyone else (the standing team, the public) none."""
+    if can_manage_training(user):
+        return TrainingEnrolment.objects.all()
+    if not _signed_in(user):
+        return TrainingEnrolment.objects.none()
+    return TrainingEnrolment.objects.filter(centre__in=access.editable_centres(user).values("pk"))
+
+
+def can_withdraw_enrolment(user: UserLike, enrolment: TrainingEnrolment) -> bool:
+    """The centre's operators (and city staff), and those who run the programme."""
+    return can_enrol(user, enrolment.centre) or can_manage_training(user)
+
+
+def can_download_certificate(user: UserLike, enrolment: TrainingEnrolment) -> bool:
+    """A certificate of completion: the centre's operators, city staff and the animator,
+    once the person has completed the programme."""
+    if enrolment.completed_on is None:
+        return False
+    return can_manage_training(user) or access.can_edit_centre(user, enrolment.centre)

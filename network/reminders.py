@@ -7,7 +7,9 @@ The events, on a given day:
   operator (draft or returned) — to the centre's operators;
 - a local partnership led by a centre that has not met for 90 days — to its operators;
 - a centre whose latest community diagnosis ended more than 24 months ago — to its operators;
-- a CAL certificate expiring within six months — to the centre's operators and city staff.
+- a CAL certificate expiring within six months — to the centre's operators and city staff;
+- a project application whose funder's decision is due within seven days, or overdue while
+  the project is still an application — to the centre's operators.
 
 Each event has a key that names it (and the date that makes it a new event, e.g. a new due
 date or a new last meeting); a ``ReminderSent`` row per person and key, unique in the
@@ -35,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from centres.access import CITY_GROUP, current_term_q
 from centres.models import OperatorTerm
+from centres.selectors import project_list_awaiting_decision
 from diagnosis.selectors import centre_list_stale_diagnosis
 from network.models import (
     CENTRE_REPORT_EDITABLE_STATUSES,
@@ -49,6 +52,7 @@ from partnerships.selectors import partnership_list_stale
 logger = logging.getLogger(__name__)
 
 REPORT_DUE_DAYS = 7
+PROJECT_DECISION_DAYS = 7
 
 
 class Kind:
@@ -57,6 +61,7 @@ class Kind:
     PARTNERSHIP = "partnership-stale"
     DIAGNOSIS = "diagnosis-stale"
     CERTIFICATE = "certificate-expiring"
+    PROJECT_DECISION = "project-decision"
 
 
 def kind_titles() -> dict[str, str]:
@@ -67,6 +72,7 @@ def kind_titles() -> dict[str, str]:
         Kind.PARTNERSHIP: _("Partnerships with no meeting for 90 days"),
         Kind.DIAGNOSIS: _("Community diagnoses older than 24 months"),
         Kind.CERTIFICATE: _("Certificates expiring within six months"),
+        Kind.PROJECT_DECISION: _("Project applications awaiting the funder's decision"),
     }
 
 
@@ -176,6 +182,19 @@ def reminder_events(*, on: date) -> dict[int, list[Event]]:
         )
         per_centre.append((certificate.centre_id, event))
         staff_events.append(event)
+
+    for project in project_list_awaiting_decision(on=on, within_days=PROJECT_DECISION_DAYS):
+        decision = project.decision_date
+        if decision is None:  # an application always has one (a constraint); for the type checker
+            continue
+        params = {"centre": project.centre.name, "title": project.title, "date": _d(decision)}
+        text = (
+            _("%(centre)s: the decision on the application “%(title)s” was expected on %(date)s.")
+            if decision < on
+            else _("%(centre)s: the decision on the application “%(title)s” is expected on %(date)s.")
+        ) % params
+        key = f"{Kind.PROJECT_DECISION}:{project.pk}:{decision.isoformat()}"
+        per_centre.append((project.centre_id, Event(Kind.PROJECT_DECISION, key, text)))
 
     operators = _centre_operators((centre_id for centre_id, _event in per_centre), on)
     events: dict[int, list[Event]] = defaultdict(list)

@@ -3,16 +3,32 @@ its joins once, so that a page's query count does not grow with its rows."""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from centres import access
 from centres.access import UserLike
-from centres.models import Centre, Organization
-from network import permissions
+from centres.models import Centre, OperatorTerm, Organization, Volunteer
+from network import permissions, stats
 from network.filters import (
     AdoptionFilter,
     CertificationFilter,
@@ -24,6 +40,8 @@ from network.filters import (
     PracticeFilter,
     PracticeManageFilter,
     SelfAssessmentFilter,
+    TrainingEnrolmentFilter,
+    TrainingProgrammeFilter,
     apply,
 )
 from network.models import (
@@ -37,6 +55,10 @@ from network.models import (
     NetworkMeeting,
     NetworkMembership,
     SelfAssessment,
+    TrainingAttendance,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingSession,
 )
 
 
@@ -294,3 +316,154 @@ def self_assessments_of_centre(*, centre: Centre) -> list[SelfAssessment]:
 
 def self_assessment_of_year(*, centre: Centre, year: int) -> SelfAssessment | None:
     return SelfAssessment.objects.filter(centre=centre, year=year).first()
+
+
+# --- Animators' training ----------------------------------------------------------------
+
+HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=8, decimal_places=1)
+
+
+def _sum_hours(sessions: QuerySet[Any], group_by: str) -> Coalesce:
+    """A subquery summing ``hours`` of ``sessions`` (already narrowed to the outer row)."""
+    total = sessions.order_by().values(group_by).annotate(total=Sum("hours")).values("total")
+    return Coalesce(Subquery(total, output_field=HOURS), Value(Decimal(0)), output_field=HOURS)
+
+
+def _count(qs: QuerySet[Any], group_by: str) -> Coalesce:
+    counted = qs.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0), output_field=IntegerField())
+
+
+def _programmes(user: UserLike) -> QuerySet[TrainingProgramme]:
+    """Visible programmes with ``total_hours``, ``session_count`` and ``enrolled_count``
+    (subqueries, so that the three do not multiply each other's rows)."""
+    return permissions.visible_programmes(user).annotate(
+        total_hours=_sum_hours(TrainingSession.objects.filter(programme=OuterRef("pk")), "programme"),
+        session_count=_count(TrainingSession.objects.filter(programme=OuterRef("pk")), "programme"),
+        enrolled_count=_count(TrainingEnrolment.objects.filter(programme=OuterRef("pk")), "programme"),
+    )
+
+
+def training_programme_list(*, user: UserLike, filters: Any = None) -> QuerySet[TrainingProgramme]:
+    qs = _programmes(user).order_by("-starts_on", "title", "pk")
+    return apply(TrainingProgrammeFilter, qs, filters)
+
+
+def training_programmes_open(*, user: UserLike) -> QuerySet[TrainingProgramme]:
+    """Programmes that have not finished: people can still be enrolled in them."""
+    return _programmes(user).filter(ends_on__gte=timezone.localdate()).order_by("starts_on", "title", "pk")
+
+
+def sessions_ordered() -> Prefetch[Any]:
+    return Prefetch("sessions", queryset=TrainingSession.objects.order_by("starts_at", "pk"))
+
+
+def training_programme_get(*, user: UserLike, pk: int) -> TrainingProgramme:
+    """One programme (annotated like the list) with its sessions in order of time."""
+    programme: TrainingProgramme = _get(_programmes(user).prefetch_related(sessions_ordered()), pk=pk)
+    return programme
+
+
+def training_session_get(
+    *, user: UserLike, pk: int, programme: TrainingProgramme | None = None
+) -> TrainingSession:
+    """A session of a programme the user sees (of ``programme`` when given)."""
+    qs = TrainingSession.objects.filter(programme__in=permissions.visible_programmes(user).values("pk"))
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    session: TrainingSession = _get(qs.select_related("programme"), pk=pk)
+    return session
+
+
+def _enrolments(user: UserLike) -> QuerySet[TrainingEnrolment]:
+    """Visible enrolments with ``attended_hours``, ``total_hours`` (of the programme) and
+    ``completed``; the programme and centre joined."""
+    present = TrainingAttendance.objects.filter(enrolment=OuterRef("pk"), present=True)
+    attended = present.order_by().values("enrolment").annotate(total=Sum("session__hours")).values("total")
+    return (
+        permissions.enrolments_visible_to(user)
+        .select_related("programme", "centre", "volunteer")
+        .annotate(
+            attended_hours=Coalesce(
+                Subquery(attended, output_field=HOURS), Value(Decimal(0)), output_field=HOURS
+            ),
+            total_hours=_sum_hours(
+                TrainingSession.objects.filter(programme=OuterRef("programme_id")), "programme"
+            ),
+            completed=ExpressionWrapper(Q(completed_on__isnull=False), output_field=BooleanField()),
+        )
+    )
+
+
+def training_enrolment_list(
+    *,
+    user: UserLike,
+    programme: TrainingProgramme | None = None,
+    centre: Centre | None = None,
+    filters: Any = None,
+) -> QuerySet[TrainingEnrolment]:
+    """Enrolments the user may see (operators: their centres'; the animator and city staff:
+    all; others: none), narrowed to a programme and/or a centre."""
+    qs = _enrolments(user)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    qs = qs.order_by("-programme__starts_on", "programme_id", "centre__name", "volunteer__name", "name", "pk")
+    return apply(TrainingEnrolmentFilter, qs, filters)
+
+
+def training_enrolment_get(*, user: UserLike, pk: int) -> TrainingEnrolment:
+    enrolment: TrainingEnrolment = _get(_enrolments(user), pk=pk)
+    return enrolment
+
+
+def training_sessions_attended(*, enrolment: TrainingEnrolment) -> list[TrainingSession]:
+    """The sessions the person attended, in order of time (the certificate lists them)."""
+    return list(
+        TrainingSession.objects.filter(attendances__enrolment=enrolment, attendances__present=True).order_by(
+            "starts_at", "pk"
+        )
+    )
+
+
+def training_attendance_of(*, session: TrainingSession) -> dict[int, bool]:
+    """Recorded attendance at a session: enrolment id -> present."""
+    return dict(TrainingAttendance.objects.filter(session=session).values_list("enrolment_id", "present"))
+
+
+class TrainingCandidates(NamedTuple):
+    """The people a centre's operators may enrol: its active volunteers and the staff of
+    its current operator organisation."""
+
+    volunteers: QuerySet[Volunteer]
+    staff: QuerySet[User]
+
+
+def training_candidates(*, centre: Centre, programme: TrainingProgramme | None = None) -> TrainingCandidates:
+    """The centre's people who can be enrolled (those already in ``programme`` left out)."""
+    volunteers = Volunteer.objects.filter(centre=centre, active=True, erased_at__isnull=True).order_by(
+        "name", "pk"
+    )
+    organizations = OperatorTerm.objects.filter(access.current_term_q(), centre=centre).values(
+        "organization_id"
+    )
+    staff = (
+        User.objects.filter(is_active=True, memberships__organization_id__in=organizations)
+        .distinct()
+        .order_by("last_name", "first_name", "username", "pk")
+    )
+    if programme is not None:
+        enrolled = TrainingEnrolment.objects.filter(programme=programme)
+        volunteers = volunteers.exclude(
+            pk__in=enrolled.filter(volunteer__isnull=False).values("volunteer_id")
+        )
+        staff = staff.exclude(pk__in=enrolled.filter(staff__isnull=False).values("staff_id"))
+    return TrainingCandidates(volunteers=volunteers, staff=staff)
+
+
+def training_stats(*, filters: stats.StatsFilter | None = None) -> stats.TrainingFigures:
+    """People of the centres who completed a programme in the period and area of ``filters``
+    (the last twelve months of the whole network by default): in all, by centre and by
+    topic. One query."""
+    return stats.training(filters or stats.StatsFilter.default())

@@ -7,19 +7,31 @@ they were read at, and a stale one is refused (optimistic locking, ``ConflictErr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from centres import access
 from centres.access import UserLike
-from centres.models import Centre, Organization
+from centres.models import (
+    Centre,
+    OperatorTerm,
+    Organization,
+    Resource,
+    ResourceCategory,
+    ResourceKind,
+    Volunteer,
+)
 from centres.services import ConflictError, audited, set_fields
 from network import permissions
 from network.models import (
@@ -38,6 +50,13 @@ from network.models import (
     PracticeStatus,
     SelfAssessment,
     TeamMember,
+    TrainingAttendance,
+    TrainingCompetence,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingRole,
+    TrainingSession,
+    TrainingTopic,
     is_network_member,
 )
 
@@ -51,6 +70,16 @@ PRACTICE_FIELDS = ("title", "summary", "method", "effects", "description", "atta
 ADOPTION_FIELDS = ("adopted_on", "outcome")
 CONSULTATION_FIELDS = ("title", "subject", "description", "document_url", "document", "opens", "closes")
 CERTIFICATION_FIELDS = ("status", "applied_on", "visited_on", "granted_on", "valid_until", "decision_note")
+TRAINING_PROGRAMME_FIELDS = (
+    "title",
+    "description",
+    "topic",
+    "starts_on",
+    "ends_on",
+    "attendance_threshold",
+    "capacity",
+)
+TRAINING_SESSION_FIELDS = ("topic", "kind", "starts_at", "hours", "trainer", "place")
 SELF_ASSESSMENT_FIELDS = tuple(
     name for pair in zip(SCORE_FIELDS, EVIDENCE_FIELDS, strict=True) for name in pair
 )
@@ -659,3 +688,483 @@ def network_record_save(*, record: models.Model, actor: UserLike | None) -> mode
     _require(actor, permissions.can_manage_registry)
     _save_versioned(record, actor, f"network.{record._meta.model_name}.admin_save")
     return record
+
+
+# --- Animators' training ------------------------------------------------------------------
+# The animator (or city staff) runs programmes: sessions and attendance. The centres'
+# operators enrol their people. A person completes a programme on the day of the session at
+# which the hours they attended reached the programme's threshold (a share of all its
+# hours); the first completion of a centre adds the competence to the centre's immaterial
+# resources. Completion is recomputed from the attendance whenever it may change (attendance,
+# sessions, threshold), so it is always what the records say, however often it is recomputed.
+
+
+def _check_sessions_within(programme: TrainingProgramme) -> None:
+    """Changed dates still hold every session of the programme."""
+    if programme._state.adding:
+        return
+    days = [timezone.localdate(moment) for moment in programme.sessions.values_list("starts_at", flat=True)]
+    if not days:
+        return
+    errors: dict[str, Any] = {}
+    first, last = min(days), max(days)
+    if first < programme.starts_on:
+        errors["starts_on"] = ValidationError(
+            _("A session of this programme takes place on %(date)s: the programme cannot start later.")
+            % {"date": _day(first)},
+            code="after_session",
+        )
+    if last > programme.ends_on:
+        errors["ends_on"] = ValidationError(
+            _("A session of this programme takes place on %(date)s: the programme cannot end earlier.")
+            % {"date": _day(last)},
+            code="before_session",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_capacity_holds(programme: TrainingProgramme) -> None:
+    if programme._state.adding or programme.capacity is None:
+        return
+    enrolled = programme.enrolments.count()
+    if enrolled > programme.capacity:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(count)s people are already enrolled: the programme needs at least as many places."
+                )
+                % {"count": enrolled}
+            },
+            code="below_enrolled",
+        )
+
+
+def training_programme_check(programme: TrainingProgramme) -> None:
+    """What a programme's change must keep (besides its own fields): its sessions within its
+    dates and places for everyone enrolled. For forms that validate before the service."""
+    errors: dict[str, Any] = {}
+    for check in (_check_sessions_within, _check_capacity_holds):
+        try:
+            check(programme)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_programme(programme: TrainingProgramme) -> None:
+    errors: dict[str, Any] = {}
+    try:
+        programme.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if not ({"starts_on", "ends_on", "capacity"} & set(errors)):
+        try:
+            training_programme_check(programme)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def training_programme_create(*, actor: UserLike | None, **fields: Any) -> TrainingProgramme:
+    """The animator (or city staff) sets up a training programme; sessions are added to it."""
+    _require(actor, permissions.can_manage_training)
+    programme = TrainingProgramme(created_by_id=getattr(actor, "pk", None))
+    _set_fields(programme, fields, TRAINING_PROGRAMME_FIELDS)
+    _validate_programme(programme)
+    with audited(actor, "network.training_programme.create"):
+        programme.save()
+    return programme
+
+
+@transaction.atomic
+def training_programme_update(
+    *, programme: TrainingProgramme, actor: UserLike | None, expected_version: int, **fields: Any
+) -> TrainingProgramme:
+    """Change a programme; its sessions must stay within its dates and its places hold the
+    people enrolled. A changed threshold changes who has completed it."""
+    _require(actor, permissions.can_manage_training)
+    locked = _lock(TrainingProgramme, programme.pk, expected_version)
+    threshold = locked.attendance_threshold
+    _set_fields(locked, fields, TRAINING_PROGRAMME_FIELDS)
+    _validate_programme(locked)
+    locked.version += 1
+    with audited(actor, "network.training_programme.update"):
+        locked.save()
+    if locked.attendance_threshold != threshold:
+        _training_completion_update(programme=locked, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def training_programme_delete(
+    *, programme: TrainingProgramme, actor: UserLike | None, expected_version: int
+) -> None:
+    """Delete a programme with its sessions and enrolments, until anyone has attended it."""
+    _require(actor, permissions.can_manage_training)
+    locked = _lock(TrainingProgramme, programme.pk, expected_version)
+    if TrainingAttendance.objects.filter(session__programme=locked, present=True).exists():
+        raise ValidationError(
+            _("People have attended this programme: it is part of their record and cannot be deleted."),
+            code="attended",
+        )
+    with audited(actor, "network.training_programme.delete"):
+        locked.delete()
+
+
+def _lock_programme(programme_id: int) -> TrainingProgramme:
+    """The programme locked for this transaction: enrolments, attendance and completion of
+    one programme are changed one transaction at a time."""
+    return TrainingProgramme.objects.select_for_update().get(pk=programme_id)
+
+
+@transaction.atomic
+def training_session_create(
+    *, programme: TrainingProgramme, actor: UserLike | None, **fields: Any
+) -> TrainingSession:
+    """A session or consultation within the programme's dates. It adds to the programme's
+    hours, so who has completed the programme is recomputed."""
+    _require(actor, permissions.can_manage_training)
+    locked = _lock_programme(programme.pk)
+    session = TrainingSession(programme=locked)
+    if "topic" not in fields:
+        session.topic = locked.topic
+    _set_fields(session, fields, TRAINING_SESSION_FIELDS)
+    _save_versioned(session, actor, "network.training_session.create")
+    _training_completion_update(programme=locked, actor=actor)
+    return session
+
+
+@transaction.atomic
+def training_session_update(
+    *, session: TrainingSession, actor: UserLike | None, expected_version: int, **fields: Any
+) -> TrainingSession:
+    """Change a session. One whose attendance is recorded cannot move to the future."""
+    _require(actor, permissions.can_manage_training)
+    programme = _lock_programme(session.programme_id)
+    locked = _lock(TrainingSession, session.pk, expected_version)
+    _set_fields(locked, fields, TRAINING_SESSION_FIELDS)
+    locked.programme = programme
+    locked.version += 1
+    locked.full_clean()
+    if locked.starts_at > timezone.now() and locked.attendances.exists():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Attendance at this session has been recorded: it cannot be moved to the future."
+                )
+            },
+            code="attendance_recorded",
+        )
+    with audited(actor, "network.training_session.update"):
+        locked.save()
+    _training_completion_update(programme=programme, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def training_session_delete(
+    *, session: TrainingSession, actor: UserLike | None, expected_version: int
+) -> None:
+    """Delete a session nobody attended (its absences go with it)."""
+    _require(actor, permissions.can_manage_training)
+    programme = _lock_programme(session.programme_id)
+    locked = _lock(TrainingSession, session.pk, expected_version)
+    if locked.attendances.filter(present=True).exists():
+        raise ValidationError(
+            _("People attended this session: it counts towards their completion and cannot be deleted."),
+            code="attended",
+        )
+    with audited(actor, "network.training_session.delete"):
+        locked.delete()
+    _training_completion_update(programme=programme, actor=actor)
+
+
+def _person_name(user: User) -> str:
+    return user.get_full_name().strip() or user.get_username()
+
+
+def is_operator_staff(*, user: User, centre: Centre, on: date | None = None) -> bool:
+    """The user works for the organisation that operates the centre under a current term."""
+    return OperatorTerm.objects.filter(
+        access.current_term_q(on), centre=centre, organization__memberships__user_id=user.pk
+    ).exists()
+
+
+def _enrolment_person(
+    *, centre: Centre, volunteer: Volunteer | None, staff: User | None
+) -> tuple[str, str, str]:
+    """(field, role, name) of the person to enrol, or a ValidationError naming what is wrong."""
+    if volunteer is not None and staff is None:
+        if volunteer.centre_id != centre.pk:
+            raise ValidationError(
+                {"volunteer": _("This volunteer does not belong to %(centre)s.") % {"centre": centre}},
+                code="other_centre",
+            )
+        if volunteer.erased_at is not None:
+            raise ValidationError(
+                {"volunteer": _("This volunteer's personal data has been erased.")}, code="erased"
+            )
+        if not volunteer.active:
+            raise ValidationError(
+                {"volunteer": _("%(name)s is not an active volunteer.") % {"name": volunteer.name}},
+                code="inactive",
+            )
+        return "volunteer", TrainingRole.VOLUNTEER, volunteer.name
+    if staff is not None and volunteer is None:
+        if not staff.is_active or not is_operator_staff(user=staff, centre=centre):
+            raise ValidationError(
+                {
+                    "staff": _("%(name)s does not work for the organisation that operates %(centre)s.")
+                    % {"name": _person_name(staff), "centre": centre}
+                },
+                code="not_operator_staff",
+            )
+        return "staff", TrainingRole.STAFF, _person_name(staff)
+    raise ValidationError(
+        {"volunteer": _("Choose one person to enrol: a volunteer or a staff member.")}, code="one_person"
+    )
+
+
+@transaction.atomic
+def training_enrol(
+    *,
+    programme: TrainingProgramme,
+    centre: Centre,
+    actor: UserLike | None,
+    volunteer: Volunteer | None = None,
+    staff: User | None = None,
+) -> TrainingEnrolment:
+    """A centre's operators (or city staff) enrol one of the centre's active volunteers or a
+    member of its operator organisation's staff in a programme that has not finished and
+    has a place left."""
+    _require(actor, lambda user: permissions.can_enrol(user, centre))
+    locked = _lock_programme(programme.pk)
+    if locked.is_finished:
+        raise ValidationError(
+            {
+                "programme": _("The programme ended on %(date)s: nobody can enrol in it any more.")
+                % {"date": _day(locked.ends_on)}
+            },
+            code="finished",
+        )
+    field, role, name = _enrolment_person(centre=centre, volunteer=volunteer, staff=staff)
+    person = {field: volunteer if field == "volunteer" else staff}
+    if TrainingEnrolment.objects.filter(programme=locked, **person).exists():
+        raise ValidationError(
+            {field: _("%(name)s is already enrolled in this programme.") % {"name": name}}, code="duplicate"
+        )
+    if locked.capacity is not None and locked.enrolments.count() >= locked.capacity:
+        raise ValidationError(
+            {
+                "programme": _("All %(capacity)s places in this programme are taken.")
+                % {"capacity": locked.capacity}
+            },
+            code="full",
+        )
+    enrolment = TrainingEnrolment(
+        programme=locked,
+        centre=centre,
+        # A volunteer's name stays in the volunteer's record only (erasure reaches it there).
+        name=name if role == TrainingRole.STAFF else "",
+        role=role,
+        enrolled_by_id=getattr(actor, "pk", None),
+        **person,
+    )
+    enrolment.full_clean()
+    try:
+        with transaction.atomic(), audited(actor, "network.training_enrolment.create"):
+            enrolment.save()
+    except IntegrityError as exc:  # pragma: no cover - the programme's lock orders enrolments
+        raise ValidationError(
+            {field: _("%(name)s is already enrolled in this programme.") % {"name": name}}, code="duplicate"
+        ) from exc
+    return enrolment
+
+
+@transaction.atomic
+def training_enrolment_withdraw(*, enrolment: TrainingEnrolment, actor: UserLike | None) -> None:
+    """Take a person off a programme, until they have attended any of it."""
+    _require(actor, lambda user: permissions.can_withdraw_enrolment(user, enrolment))
+    _lock_programme(enrolment.programme_id)
+    try:
+        locked = TrainingEnrolment.objects.select_for_update().get(pk=enrolment.pk)
+    except TrainingEnrolment.DoesNotExist as exc:
+        raise ConflictError(
+            _("This record was deleted by someone else while you were editing it."), code="conflict"
+        ) from exc
+    if locked.attendances.filter(present=True).exists():
+        raise ValidationError(
+            _("%(name)s has attended this programme: the enrolment is part of their record and stays.")
+            % {"name": locked.person_name},
+            code="attended",
+        )
+    with audited(actor, "network.training_enrolment.withdraw"):
+        locked.delete()
+
+
+def _enrolment_ids(present: Collection[TrainingEnrolment | int]) -> set[int]:
+    ids: set[int] = set()
+    for item in present:
+        if isinstance(item, TrainingEnrolment):
+            ids.add(item.pk)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            ids.add(item)
+        else:
+            raise ValidationError({"present": _("Choose people enrolled in this programme.")}, code="invalid")
+    return ids
+
+
+@transaction.atomic
+def training_attendance_record(
+    *, session: TrainingSession, actor: UserLike | None, present: Collection[TrainingEnrolment | int]
+) -> list[TrainingAttendance]:
+    """Record who was at a session: the enrolments in ``present`` were, every other
+    enrolment of the programme was not. Recording the same again changes nothing. Only a
+    session that has begun; completion of the programme follows from the attendance."""
+    _require(actor, permissions.can_manage_training)
+    programme = _lock_programme(session.programme_id)
+    current = TrainingSession.objects.filter(pk=session.pk).first()
+    if current is None:
+        raise ConflictError(
+            _("This record was deleted by someone else while you were editing it."), code="conflict"
+        )
+    if current.starts_at > timezone.now():
+        raise ValidationError(
+            {
+                "session": _(
+                    "This session has not happened yet (it starts on %(date)s): attendance is "
+                    "recorded once it has begun."
+                )
+                % {"date": date_format(timezone.localtime(current.starts_at), "DATETIME_FORMAT")}
+            },
+            code="not_happened",
+        )
+    wanted = _enrolment_ids(present)
+    enrolment_ids = set(programme.enrolments.values_list("pk", flat=True))
+    if wanted - enrolment_ids:
+        raise ValidationError(
+            {"present": _("Only people enrolled in this programme can be marked present.")},
+            code="not_enrolled",
+        )
+    recorded = dict(TrainingAttendance.objects.filter(session=current).values_list("enrolment_id", "present"))
+    now = timezone.now()
+    changed = [
+        TrainingAttendance(
+            enrolment_id=pk,
+            session=current,
+            present=pk in wanted,
+            recorded_by_id=getattr(actor, "pk", None),
+            recorded_at=now,
+        )
+        for pk in sorted(enrolment_ids)
+        if recorded.get(pk) != (pk in wanted)
+    ]
+    if changed:
+        with audited(actor, "network.training_attendance.record"):
+            TrainingAttendance.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["enrolment", "session"],
+                update_fields=["present", "recorded_by", "recorded_at"],
+            )
+        _training_completion_update(programme=programme, actor=actor)
+    return list(
+        TrainingAttendance.objects.filter(session=current)
+        .select_related("enrolment__volunteer")
+        .order_by("enrolment__centre__name", "enrolment_id")
+    )
+
+
+def completion_date(
+    *, sessions: Iterable[tuple[int, Any, Decimal]], attended: Collection[int], threshold: int
+) -> date | None:
+    """The day of the session at which the hours attended first reached ``threshold`` per
+    cent of all the programme's hours (sessions in order of time), or None."""
+    ordered = sorted(sessions, key=lambda item: (item[1], item[0]))
+    total = sum((hours for _pk, _start, hours in ordered), Decimal(0))
+    if total <= 0:
+        return None
+    hours_attended = Decimal(0)
+    for pk, starts_at, hours in ordered:
+        if pk not in attended:
+            continue
+        hours_attended += hours
+        # Compared exactly: attended / total * 100 >= threshold.
+        if hours_attended * 100 >= total * threshold:
+            return timezone.localdate(starts_at)
+    return None
+
+
+def _competence_resource_name(programme: TrainingProgramme) -> tuple[str, str]:
+    """The resource's name and description, in the portal's language (stored text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        topic = str(TrainingTopic(programme.topic).label) if programme.topic in TrainingTopic.values else ""
+        name = f"{topic}: {programme.title}" if topic else programme.title
+        description = _(
+            "Gained in the training programme “%(title)s” of the CAL network (%(start)s – %(end)s)."
+        ) % {"title": programme.title, "start": _day(programme.starts_on), "end": _day(programme.ends_on)}
+    max_length = Resource._meta.get_field("name").max_length or 200
+    if len(name) > max_length:
+        name = name[: max_length - 1] + "…"
+    return name, description
+
+
+def _training_completion_update(*, programme: TrainingProgramme, actor: UserLike | None) -> None:
+    """Recompute every enrolment's completion of a (locked) programme and give each centre
+    its competence on its first completion. Idempotent: a second run changes nothing."""
+    sessions = list(
+        TrainingSession.objects.filter(programme=programme).values_list("pk", "starts_at", "hours")
+    )
+    attended: dict[int, set[int]] = {}
+    for enrolment_id, session_id in TrainingAttendance.objects.filter(
+        session__programme=programme, present=True
+    ).values_list("enrolment_id", "session_id"):
+        attended.setdefault(enrolment_id, set()).add(session_id)
+    changed: list[TrainingEnrolment] = []
+    first_completion: dict[int, date] = {}
+    for enrolment in programme.enrolments.select_for_update().order_by("pk"):
+        completed_on = completion_date(
+            sessions=sessions,
+            attended=attended.get(enrolment.pk, set()),
+            threshold=programme.attendance_threshold,
+        )
+        if completed_on is not None:
+            known = first_completion.get(enrolment.centre_id)
+            first_completion[enrolment.centre_id] = min(known, completed_on) if known else completed_on
+        if enrolment.completed_on != completed_on:
+            enrolment.completed_on = completed_on
+            changed.append(enrolment)
+    with audited(actor, "network.training.completion"):
+        if changed:
+            TrainingEnrolment.objects.bulk_update(changed, ["completed_on"])
+        have = set(programme.competences.values_list("centre_id", flat=True))
+        missing = sorted(set(first_completion) - have)
+        if not missing:
+            return
+        name, description = _competence_resource_name(programme)
+        for centre in Centre.objects.filter(pk__in=missing).order_by("pk"):
+            resource = Resource(
+                centre=centre,
+                kind=ResourceKind.IMMATERIAL,
+                category=ResourceCategory.STAFF_KNOWLEDGE,
+                name=name,
+                description=description,
+            )
+            resource.full_clean()
+            resource.save()
+            competence = TrainingCompetence(
+                programme=programme, centre=centre, resource=resource, gained_on=first_completion[centre.pk]
+            )
+            competence.full_clean()
+            competence.save()
+
+
+@transaction.atomic
+def training_completion_update(*, programme: TrainingProgramme, actor: UserLike | None = None) -> None:
+    """Recompute who has completed a programme (e.g. after a correction in the admin)."""
+    _require(actor, permissions.can_manage_training)
+    _training_completion_update(programme=_lock_programme(programme.pk), actor=actor)

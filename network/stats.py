@@ -69,7 +69,14 @@ from centres.models import (
 )
 from diagnosis.filters import answered_q
 from diagnosis.models import Finding, FindingKind, FindingStatus
-from network.models import CAL_STANDARDS, Certification, CertificationStatus, SelfAssessment
+from network.models import (
+    CAL_STANDARDS,
+    Certification,
+    CertificationStatus,
+    SelfAssessment,
+    TrainingEnrolment,
+    TrainingTopic,
+)
 from partnerships.models import Partnership, PartnershipMember, Phase, PhaseChange
 
 # The default period: the last twelve months, counted in whole calendar months (the
@@ -902,6 +909,94 @@ def centre_points(f: StatsFilter) -> list[CentrePoint]:
     ]
 
 
+# --- Animators' training ----------------------------------------------------------------------
+# People trained: enrolments of the centres in scope completed on a day of the period. A person
+# is a volunteer or a staff user; one trained in two programmes is one person and two
+# completions. Names never leave the training pages: counts only.
+
+
+def _trained_in(f: StatsFilter) -> QuerySet[TrainingEnrolment]:
+    return TrainingEnrolment.objects.filter(
+        centre_id__in=_scope_ids(f), completed_on__gte=f.start, completed_on__lte=f.end
+    )
+
+
+@dataclass(frozen=True)
+class TrainedCentre:
+    name: str
+    slug: str
+    people: int
+    completions: int
+
+
+@dataclass(frozen=True)
+class TrainedTopic:
+    topic: str
+    label: str | Promise
+    people: int
+    centres: int
+
+
+@dataclass(frozen=True)
+class TrainingFigures:
+    people: int  # distinct people of the centres in scope who completed a programme
+    by_centre: list[TrainedCentre]  # the centres with completions, the most people first
+    by_topic: list[TrainedTopic]  # every topic
+
+
+def training(f: StatsFilter) -> TrainingFigures:
+    """The training figures of the period and area. One query: the completed enrolments
+    (one row each, however many programmes there are), counted here."""
+    rows = _trained_in(f).values_list(
+        "pk", "centre__name", "centre__slug", "programme__topic", "volunteer_id", "staff_id"
+    )
+    everyone: set[tuple[str, int]] = set()
+    centre_people: dict[tuple[str, str], set[tuple[str, int]]] = {}
+    centre_completions: dict[tuple[str, str], int] = {}
+    topic_people: dict[str, set[tuple[str, int]]] = {}
+    topic_centres: dict[str, set[str]] = {}
+    for pk, centre_name, centre_slug, topic, volunteer_id, staff_id in rows:
+        # Volunteers and staff are different people; an enrolment whose person record is
+        # gone counts on its own.
+        person = ("v", volunteer_id) if volunteer_id else ("s", staff_id) if staff_id else ("e", pk)
+        centre = (centre_name, centre_slug)
+        everyone.add(person)
+        centre_people.setdefault(centre, set()).add(person)
+        centre_completions[centre] = centre_completions.get(centre, 0) + 1
+        topic_people.setdefault(topic, set()).add(person)
+        topic_centres.setdefault(topic, set()).add(centre_slug)
+    by_centre = sorted(
+        (
+            TrainedCentre(
+                name=name, slug=slug, people=len(people), completions=centre_completions[(name, slug)]
+            )
+            for (name, slug), people in centre_people.items()
+        ),
+        key=lambda row: (-row.people, -row.completions, row.name),
+    )
+    by_topic = [
+        TrainedTopic(
+            topic=value,
+            label=label,
+            people=len(topic_people.get(value, ())),
+            centres=len(topic_centres.get(value, ())),
+        )
+        for value, label in TrainingTopic.choices
+    ]
+    return TrainingFigures(people=len(everyone), by_centre=by_centre, by_topic=by_topic)
+
+
+def trained_by_centre(f: StatsFilter) -> list[TrainedCentre]:
+    """The centres in scope whose people completed a programme in the period. One query."""
+    return training(f).by_centre
+
+
+def trained_by_topic(f: StatsFilter) -> list[TrainedTopic]:
+    """People trained per topic of the programmes they completed, and the centres they work
+    for; every topic listed. One query."""
+    return training(f).by_topic
+
+
 # --- Tables: the figures as rows and labelled columns -------------------------------------------
 # One shape for the dashboard's data tables, the CSV downloads and the reports: a caption,
 # columns (the first one heads each row) and rows of plain values (str, int, Decimal, date
@@ -1126,6 +1221,32 @@ def table_osiedla(result: list[OsiedleRow]) -> Table:
     )
 
 
+def table_trained_by_centre(result: list[TrainedCentre]) -> Table:
+    return Table(
+        figure="trained-by-centre",
+        caption=_("People trained, by centre"),
+        columns=(
+            _text("centre", _("centre")),
+            Column("people", _("people trained")),
+            Column("completions", _("programmes completed")),
+        ),
+        rows=[(row.name, row.people, row.completions) for row in result],
+    )
+
+
+def table_trained_by_topic(result: list[TrainedTopic]) -> Table:
+    return Table(
+        figure="trained-by-topic",
+        caption=_("People trained, by topic"),
+        columns=(
+            _text("topic", _("topic")),
+            Column("people", _("people trained")),
+            Column("centres", _("centres")),
+        ),
+        rows=[(row.label, row.people, row.centres) for row in result],
+    )
+
+
 @dataclass(frozen=True)
 class Figure:
     """A figure by its public name (the API's and the CSV's): how to compute it and how to
@@ -1156,9 +1277,21 @@ FIGURES: dict[str, Figure] = {
 }
 
 
+# The training figures: on the dashboard, as CSV and in the API like the others, in a registry
+# of their own (FIGURES is the core set the monthly network report is built from).
+TRAINING_FIGURES: dict[str, Figure] = {
+    figure.slug: figure
+    for figure in (
+        Figure("trained-by-centre", trained_by_centre, table_trained_by_centre),
+        Figure("trained-by-topic", trained_by_topic, table_trained_by_topic),
+    )
+}
+ALL_FIGURES: dict[str, Figure] = {**FIGURES, **TRAINING_FIGURES}
+
+
 def figure_table(slug: str, f: StatsFilter, *, sort: str = DEFAULT_CENTRE_SORT) -> Table:
     """The table of one figure (KeyError for an unknown one); ``sort`` orders the centres."""
-    figure = FIGURES[slug]
+    figure = ALL_FIGURES[slug]
     if slug == "centres":
         return table_centres(centres(f, sort=sort))
     return figure.table(figure.compute(f))

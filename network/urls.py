@@ -1,7 +1,15 @@
 from django.urls import path
 
 from network import dashboard
-from network.views import centre_reports, consultations, meetings, network_reports, practices, self_assessment
+from network.views import (
+    centre_reports,
+    consultations,
+    meetings,
+    network_reports,
+    practices,
+    self_assessment,
+    training,
+)
 
 app_name = "network"
 
@@ -52,6 +60,41 @@ urlpatterns = [
         consultations.consultation_document,
         name="consultation-document",
     ),
+    # Animators' training: programmes, sessions, attendance and certificates.
+    path("network/trainings/", training.programme_list, name="training-list"),
+    path("network/trainings/new/", training.programme_create, name="training-create"),
+    path("network/trainings/<int:trainingprogramme_pk>/", training.programme_detail, name="training-detail"),
+    path("network/trainings/<int:trainingprogramme_pk>/edit/", training.programme_edit, name="training-edit"),
+    path(
+        "network/trainings/<int:trainingprogramme_pk>/delete/",
+        training.programme_delete,
+        name="training-delete",
+    ),
+    path(
+        "network/trainings/<int:trainingprogramme_pk>/sessions/new/",
+        training.session_create,
+        name="training-session-create",
+    ),
+    path(
+        "network/trainings/<int:trainingprogramme_pk>/sessions/<int:trainingsession_pk>/edit/",
+        training.session_edit,
+        name="training-session-edit",
+    ),
+    path(
+        "network/trainings/<int:trainingprogramme_pk>/sessions/<int:trainingsession_pk>/delete/",
+        training.session_delete,
+        name="training-session-delete",
+    ),
+    path(
+        "network/trainings/<int:trainingprogramme_pk>/sessions/<int:trainingsession_pk>/attendance/",
+        training.session_attendance,
+        name="training-attendance",
+    ),
+    path(
+        "network/trainings/enrolments/<int:trainingenrolment_pk>/certificate.pdf",
+        training.certificate,
+        name="training-certificate",
+    ),
     # Centre reports (sprawozdania): operators write them, city staff review them in the admin.
     path("network/centre-reports/", centre_reports.centre_report_list, name="centre-report-list"),
     path(
@@ -76,5 +119,13 @@ urlpatterns = [
         "workspace/centres/<slug:slug>/self-assessment/<int:year>/",
         self_assessment.self_assessment_year,
         name="workspace-self-assessment-year",
+    ),
+    path(
+        "workspace/centres/<slug:slug>/trainings/", training.workspace_trainings, name="workspace-trainings"
+    ),
+    path(
+        "workspace/centres/<slug:slug>/trainings/enrolments/<int:trainingenrolment_pk>/withdraw/",
+        training.workspace_training_withdraw,
+        name="workspace-training-withdraw",
     ),
 ]

@@ -20,13 +20,18 @@ from centres.models import (
     Centre,
     CentreStatus,
     Effect,
+    FunderKind,
     Group,
     GroupKind,
+    IndicatorMeasure,
     Membership,
     OperatorTerm,
     Organization,
     OrganizationKind,
     Osiedle,
+    Project,
+    ProjectIndicator,
+    ProjectStatus,
     Resource,
     ResourceKind,
     SeriesFrequency,
@@ -36,6 +41,8 @@ from centres.services import (
     ACTIVITY_FIELDS,
     GROUP_FIELDS,
     ORGANIZATION_FIELDS,
+    PROJECT_FIELDS,
+    PROJECT_INDICATOR_FIELDS,
     RESOURCE_FIELDS,
     VOLUNTEER_FIELDS,
 )
@@ -70,6 +77,25 @@ class ResourceKindField(_NamedChoiceField):
 @extend_schema_field(serializers.ChoiceField(choices=GroupKind.choices), component_name="GroupKindEnum")
 class GroupKindField(_NamedChoiceField):
     choice_set = GroupKind
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=ProjectStatus.choices), component_name="ProjectStatusEnum"
+)
+class ProjectStatusField(_NamedChoiceField):
+    choice_set = ProjectStatus
+
+
+@extend_schema_field(serializers.ChoiceField(choices=FunderKind.choices), component_name="FunderKindEnum")
+class FunderKindField(_NamedChoiceField):
+    choice_set = FunderKind
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=IndicatorMeasure.choices), component_name="IndicatorMeasureEnum"
+)
+class IndicatorMeasureField(_NamedChoiceField):
+    choice_set = IndicatorMeasure
 
 
 class OsiedleSerializer(serializers.ModelSerializer[Osiedle]):
@@ -576,3 +602,174 @@ class GroupUpdateInputSerializer(_UpdateInputMixin, GroupInputSerializer):
 
     class Meta(GroupInputSerializer.Meta):
         fields = ["version", "centre", *GROUP_FIELDS]
+
+
+# --- Projects ------------------------------------------------------------------------------
+# A project is created for a centre the user may edit and changed with the ``version`` it
+# was read at, like the other records; its indicators likewise, each with its own version.
+# The achieved value of an indicator is computed (``selectors.project_indicator_queryset``).
+
+_ACHIEVED_HELP = (
+    "For a counted measure, computed from the project's linked activities; for a manual one, "
+    "the value entered (null while none is)."
+)
+
+
+class ProjectIndicatorSerializer(serializers.ModelSerializer[ProjectIndicator]):
+    measure = IndicatorMeasureField(read_only=True)
+    is_computed = serializers.BooleanField(read_only=True)
+    achieved = serializers.DecimalField(
+        max_digits=16, decimal_places=2, read_only=True, allow_null=True, help_text=_ACHIEVED_HELP
+    )
+    achieved_percent = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="The value achieved as a percentage of the target.",
+    )
+
+    class Meta:
+        model = ProjectIndicator
+        fields = [
+            "id",
+            "project",
+            *PROJECT_INDICATOR_FIELDS,
+            "is_computed",
+            "achieved",
+            "achieved_percent",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProjectSerializer(serializers.ModelSerializer[Project]):
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    status = ProjectStatusField(read_only=True)
+    funder_kind = FunderKindField(read_only=True)
+    partners = PartnerSerializer(many=True, read_only=True)
+    activities = serializers.PrimaryKeyRelatedField[Activity](
+        many=True, read_only=True, help_text="Ids of the activities carried out under the project."
+    )
+    indicators = ProjectIndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "centre",
+            *PROJECT_FIELDS,
+            "partners",
+            "activities",
+            "indicators",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProjectActivitiesField(serializers.PrimaryKeyRelatedField[Activity]):
+    """Activities named by id, among those the user may see: any other is "does not exist"."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None:
+            return Activity.objects.none()
+        return access.visible_activities(request.user)
+
+
+class ProjectInputSerializer(_InputSerializer[Project]):
+    status = ProjectStatusField(required=False)
+    funder_kind = FunderKindField()
+    partners = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Organization.objects.all(),
+        help_text="Ids of partner organisations (the registry at /api/v1/organizations/).",
+    )
+    activities = ProjectActivitiesField(
+        many=True,
+        required=False,
+        help_text=(
+            "Ids of the centre's activities carried out under the project, held within its period; "
+            "left out in an update, the linked activities stay as they are."
+        ),
+    )
+
+    class Meta:
+        model = Project
+        fields = [*PROJECT_FIELDS, "partners", "activities"]
+
+
+class ProjectCreateInputSerializer(ProjectInputSerializer):
+    centre = EditableCentreField()
+
+    class Meta(ProjectInputSerializer.Meta):
+        fields = ["centre", *ProjectInputSerializer.Meta.fields]
+
+
+class ProjectUpdateInputSerializer(_UpdateInputMixin, ProjectInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_VERSION_HELP)
+    centre = serializers.SlugField(required=False, help_text=_CENTRE_UNCHANGED_HELP)
+
+    class Meta(ProjectInputSerializer.Meta):
+        fields = ["version", "centre", *ProjectInputSerializer.Meta.fields]
+
+
+class EditableProjectField(serializers.PrimaryKeyRelatedField[Project]):
+    """A project of a centre the user may edit: any other is "does not exist"."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None:
+            return Project.objects.none()
+        return Project.objects.filter(centre__in=access.editable_centres(request.user)).select_related(
+            "centre"
+        )
+
+
+class ProjectIndicatorInputSerializer(_InputSerializer[ProjectIndicator]):
+    measure = IndicatorMeasureField()
+
+    class Meta:
+        model = ProjectIndicator
+        fields = list(PROJECT_INDICATOR_FIELDS)
+
+
+class ProjectIndicatorCreateInputSerializer(ProjectIndicatorInputSerializer):
+    project = EditableProjectField(help_text="The id of a project of a centre you may edit.")
+
+    class Meta(ProjectIndicatorInputSerializer.Meta):
+        fields = ["project", *PROJECT_INDICATOR_FIELDS]
+
+
+class ProjectIndicatorUpdateInputSerializer(ProjectIndicatorInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_VERSION_HELP)
+    project = serializers.IntegerField(
+        required=False, help_text="Optional: the indicator's project (an indicator does not move)."
+    )
+
+    class Meta(ProjectIndicatorInputSerializer.Meta):
+        fields = ["version", "project", *PROJECT_INDICATOR_FIELDS]
+
+    def to_internal_value(self, data: Any) -> Any:
+        missing_version = self.partial and isinstance(data, Mapping) and "version" not in data
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if missing_version and isinstance(exc.detail, dict):
+                exc.detail["version"] = [_required()]
+            raise
+        if missing_version:
+            raise serializers.ValidationError({"version": [_required()]})
+        return value
+
+    def validate_project(self, value: int) -> int:
+        if self.instance is not None and value != self.instance.project_id:
+            raise serializers.ValidationError(
+                _("The project of an indicator cannot be changed."), code="project_changed"
+            )
+        return value

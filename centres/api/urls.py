@@ -12,6 +12,8 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("volunteers", views.VolunteerViewSet, basename="volunteer")
 router.register("groups", views.GroupViewSet, basename="group")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("project-indicators", views.ProjectIndicatorViewSet, basename="project-indicator")
 
 app_name = "api"
 

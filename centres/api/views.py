@@ -26,10 +26,23 @@ from centres.filters import (
     OperatorTermFilter,
     OrganizationFilter,
     OsiedleFilter,
+    ProjectFilter,
+    ProjectIndicatorFilter,
     ResourceFilter,
     VolunteerFilter,
 )
-from centres.models import Activity, Centre, Group, OperatorTerm, Organization, Osiedle, Resource, Volunteer
+from centres.models import (
+    Activity,
+    Centre,
+    Group,
+    OperatorTerm,
+    Organization,
+    Osiedle,
+    Project,
+    ProjectIndicator,
+    Resource,
+    Volunteer,
+)
 
 
 class RegistryWritePermission(permissions.BasePermission):
@@ -195,7 +208,7 @@ class TokenApi(ObtainAuthToken):
 # centres' (another centre's record is a 404); volunteers only the centre's operators and
 # city staff. Writes go to the services, which check the right to edit the centre.
 
-_R = TypeVar("_R", Resource, Activity, Volunteer, Group)
+_R = TypeVar("_R", Resource, Activity, Volunteer, Group, Project)
 
 VERSION_PARAMETER = OpenApiParameter(
     "version",
@@ -483,4 +496,119 @@ class GroupViewSet(_CentreRecordViewSet[Group]):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         group = self.get_object()
         services.group_delete(group=group, actor=request.user, expected_version=_version_to_delete(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Projects and their result indicators ---------------------------------------------------
+
+
+@_record_schema(
+    create=s.ProjectCreateInputSerializer,
+    update=s.ProjectUpdateInputSerializer,
+    output=s.ProjectSerializer,
+)
+class ProjectViewSet(_CentreRecordViewSet[Project]):
+    """Projects of centres beyond the city grant: funder, amounts, period, status (an
+    application has the date of the funder's decision), partners, the activities carried
+    out under them and their result indicators with the value ``achieved``. The animator and
+    the standing team read every centre's; an operator their own centres'. Changes and
+    deletions name the ``version`` read."""
+
+    serializer_class = output_serializer_class = s.ProjectSerializer
+    create_serializer_class = s.ProjectCreateInputSerializer
+    update_serializer_class = s.ProjectUpdateInputSerializer
+    filterset_class = ProjectFilter
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return selectors.project_list(user=self.request.user)
+
+    def record_create(self, *, centre: Centre, fields: dict[str, Any]) -> Project:
+        return services.project_create(
+            centre=centre,
+            actor=self.request.user,
+            partners=fields.pop("partners", ()),
+            activities=fields.pop("activities", ()),
+            **fields,
+        )
+
+    def record_update(self, *, record: Project, version: int, fields: dict[str, Any]) -> Project:
+        return services.project_update(
+            project=record,
+            actor=self.request.user,
+            expected_version=version,
+            partners=fields.pop("partners", None),  # left out: they stay as they are
+            activities=fields.pop("activities", None),
+            **fields,
+        )
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        project = self.get_object()
+        services.project_delete(
+            project=project, actor=request.user, expected_version=_version_to_delete(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@_record_schema(
+    create=s.ProjectIndicatorCreateInputSerializer,
+    update=s.ProjectIndicatorUpdateInputSerializer,
+    output=s.ProjectIndicatorSerializer,
+)
+class ProjectIndicatorViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ProjectIndicator]
+):
+    """Result indicators of projects: a target (greater than zero), how the value is found
+    (counted from the project's linked activities, or entered by hand with how it is
+    measured) and the value ``achieved``. Filter with ``?project=<id>``. Changes and
+    deletions name the ``version`` read."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = s.ProjectIndicatorSerializer
+    filterset_class = ProjectIndicatorFilter
+
+    def get_queryset(self) -> QuerySet[ProjectIndicator]:
+        return selectors.project_indicator_list(user=self.request.user)
+
+    def _output(self, indicator: ProjectIndicator) -> Any:
+        fresh = self.get_queryset().get(pk=indicator.pk)
+        return s.ProjectIndicatorSerializer(fresh, context=self.get_serializer_context()).data
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.ProjectIndicatorCreateInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        indicator = services.project_indicator_create(
+            project=fields.pop("project"), actor=request.user, **fields
+        )
+        return Response(self._output(indicator), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        indicator = self.get_object()
+        data = s.ProjectIndicatorUpdateInputSerializer(
+            indicator,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context=self.get_serializer_context(),
+        )
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.pop("project", None)
+        version = fields.pop("version")
+        updated = services.project_indicator_update(
+            indicator=indicator, actor=request.user, expected_version=version, **fields
+        )
+        return Response(self._output(updated))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        indicator = self.get_object()
+        services.project_indicator_delete(
+            indicator=indicator, actor=request.user, expected_version=_version_to_delete(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -84,6 +84,7 @@ def centre_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "resources": list(selectors.resource_list_public(centre=centre)),
             "upcoming_events": list(selectors.activity_list_upcoming(centre=centre)[:CENTRE_PAGE_EVENTS]),
             "groups": list(selectors.group_list_public(centre=centre)),
+            "projects": list(selectors.project_list_public(centre=centre)),
             **_calendar_links(request, reverse("centres:centre-calendar", kwargs={"slug": centre.slug})),
             # Sections that higher apps (partnerships, diagnosis…) add to the page.
             "extra_sections": render_centre_sections(request, centre),

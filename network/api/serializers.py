@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import TextChoices
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from centres.api.serializers import EffectsField
-from centres.models import CalMethod, Centre, Effect, Organization
+from centres import access
+from centres.api.serializers import EffectsField, PortalDateField, PortalDateTimeField
+from centres.models import CalMethod, Centre, Effect, Organization, Volunteer
 from network.models import (
     Adoption,
     CentreReport,
@@ -32,6 +35,13 @@ from network.models import (
     NetworkReportStatus,
     PracticeStatus,
     SelfAssessment,
+    TrainingAttendance,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingRole,
+    TrainingSession,
+    TrainingSessionKind,
+    TrainingTopic,
 )
 from network.services import CERTIFICATION_FIELDS, SELF_ASSESSMENT_FIELDS
 
@@ -639,3 +649,199 @@ class NetworkReportSerializer(serializers.ModelSerializer[NetworkReport]):
 class NetworkReportRequestSerializer(serializers.Serializer[Any]):
     start = serializers.DateField(help_text="The first day of the period.")
     end = serializers.DateField(help_text="The last day of the period (at most three years after the start).")
+
+
+# --- Animators' training ----------------------------------------------------------------
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=TrainingTopic.choices), component_name="TrainingTopicEnum"
+)
+class TrainingTopicField(_NamedChoiceField):
+    choice_set = TrainingTopic
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=TrainingSessionKind.choices), component_name="TrainingSessionKindEnum"
+)
+class TrainingSessionKindField(_NamedChoiceField):
+    choice_set = TrainingSessionKind
+
+
+@extend_schema_field(serializers.ChoiceField(choices=TrainingRole.choices), component_name="TrainingRoleEnum")
+class TrainingRoleField(_NamedChoiceField):
+    choice_set = TrainingRole
+
+
+def _hours(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, **kwargs)
+
+
+class TrainingSessionSerializer(serializers.ModelSerializer[TrainingSession]):
+    topic = TrainingTopicField(read_only=True)
+    kind = TrainingSessionKindField(read_only=True)
+    hours = _hours(read_only=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "programme", "topic", "kind", "starts_at", "hours", "trainer", "place", "version"]
+        read_only_fields = fields
+
+
+class TrainingProgrammeSerializer(serializers.ModelSerializer[TrainingProgramme]):
+    """A programme with its sessions in order of time; never the people enrolled (those are
+    ``training-enrolments``, for the operators of their centres, the animator and city staff)."""
+
+    topic = TrainingTopicField(read_only=True)
+    status = serializers.SerializerMethodField()
+    total_hours = _hours(read_only=True, help_text="The hours of all the programme's sessions.")
+    session_count = serializers.IntegerField(read_only=True)
+    enrolled_count = serializers.IntegerField(read_only=True)
+    sessions = TrainingSessionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TrainingProgramme
+        fields = [
+            "id",
+            "title",
+            "description",
+            "topic",
+            "starts_on",
+            "ends_on",
+            "status",
+            "attendance_threshold",
+            "capacity",
+            "total_hours",
+            "session_count",
+            "enrolled_count",
+            "sessions",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["upcoming", "running", "finished"]))
+    def get_status(self, programme: TrainingProgramme) -> str:
+        if programme.is_finished:
+            return "finished"
+        return "upcoming" if programme.is_upcoming else "running"
+
+
+class TrainingProgrammeInputSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    topic = TrainingTopicField()
+    starts_on = PortalDateField()
+    ends_on = PortalDateField()
+    attendance_threshold = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        default=80,
+        help_text="Percent of the programme's hours a person must attend to complete it.",
+    )
+    capacity = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=100000,
+        default=None,
+        help_text="Null: no limit.",
+    )
+
+
+class TrainingProgrammeUpdateSerializer(TrainingProgrammeInputSerializer, _PartialUpdate):
+    version = _version()
+    description = serializers.CharField(required=False, allow_blank=True)
+    attendance_threshold = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100000)
+
+
+class TrainingSessionInputSerializer(serializers.Serializer[Any]):
+    topic = TrainingTopicField(required=False, help_text="The programme's topic when left out.")
+    kind = TrainingSessionKindField(required=False, default=TrainingSessionKind.SESSION)
+    starts_at = PortalDateTimeField(help_text="Within the programme's dates.")
+    hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal("0.1"), coerce_to_string=False
+    )
+    trainer = serializers.CharField(max_length=200)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+
+
+class TrainingSessionUpdateSerializer(TrainingSessionInputSerializer, _PartialUpdate):
+    version = _version()
+    kind = TrainingSessionKindField(required=False)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class TrainingAttendanceInputSerializer(serializers.Serializer[Any]):
+    present = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=True,
+        max_length=10000,
+        help_text="The ids of the enrolments present; every other enrolment of the programme is absent.",
+    )
+
+
+class TrainingAttendanceSerializer(serializers.ModelSerializer[TrainingAttendance]):
+    name = serializers.CharField(source="enrolment.person_name", read_only=True)
+
+    class Meta:
+        model = TrainingAttendance
+        fields = ["id", "session", "enrolment", "name", "present", "recorded_at"]
+        read_only_fields = fields
+
+
+class TrainingEnrolmentSerializer(serializers.ModelSerializer[TrainingEnrolment]):
+    """An enrolled person: the name on the attendance list, never contact data."""
+
+    programme_title = serializers.CharField(source="programme.title", read_only=True)
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", read_only=True)
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+    name = serializers.CharField(
+        source="person_name", read_only=True, help_text="The name on the attendance list and the certificate."
+    )
+    role = TrainingRoleField(read_only=True)
+    attended_hours = _hours(read_only=True)
+    total_hours = _hours(read_only=True, help_text="The hours of all the programme's sessions.")
+    completed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TrainingEnrolment
+        fields = [
+            "id",
+            "programme",
+            "programme_title",
+            "centre",
+            "centre_name",
+            "name",
+            "role",
+            "volunteer",
+            "staff",
+            "attended_hours",
+            "total_hours",
+            "completed",
+            "completed_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class TrainingEnrolmentInputSerializer(serializers.Serializer[Any]):
+    """One person of a centre the user edits: a volunteer of the centre or a member of its
+    operator organisation's staff (exactly one of the two)."""
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=TrainingProgramme.objects.all())
+    centre = serializers.SlugRelatedField[Centre](slug_field="slug", queryset=Centre.objects.all())
+    volunteer = serializers.PrimaryKeyRelatedField(
+        queryset=Volunteer.objects.none(), required=False, allow_null=True, default=None
+    )
+    staff = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the volunteers the user may see can be named (another centre's: "no such").
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["volunteer"].queryset = access.visible_volunteers(request.user)  # type: ignore[attr-defined]

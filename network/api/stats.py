@@ -172,6 +172,20 @@ class StatsOsiedleRowSerializer(serializers.Serializer[stats.OsiedleRow]):
     activities_per_1000 = _number(allow_null=True)
 
 
+class StatsTrainedCentreSerializer(serializers.Serializer[stats.TrainedCentre]):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    people = serializers.IntegerField(help_text="People of the centre who completed a programme.")
+    completions = serializers.IntegerField(help_text="Programmes completed by them.")
+
+
+class StatsTrainedTopicSerializer(serializers.Serializer[stats.TrainedTopic]):
+    topic = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    people = serializers.IntegerField()
+    centres = serializers.IntegerField()
+
+
 # --- Views -----------------------------------------------------------------------------------
 
 FILTER_PARAMETERS = [
@@ -207,7 +221,7 @@ class StatsApi(APIView):
     data_serializer: Callable[..., serializers.BaseSerializer[Any]] = serializers.Serializer
 
     def compute(self, request: Request, f: StatsFilter) -> Any:
-        return stats.FIGURES[self.figure].compute(f)
+        return stats.ALL_FIGURES[self.figure].compute(f)
 
     def get(self, request: Request) -> Response:
         if not access.can_view_dashboard(request.user):
@@ -270,6 +284,16 @@ _SPECS: dict[str, tuple[type[serializers.Serializer[Any]], bool, str]] = {
         True,
         "Osiedla served and unserved, activities per 1,000 residents.",
     ),
+    "trained-by-centre": (
+        StatsTrainedCentreSerializer,
+        True,
+        "People who completed a training programme in the period, by centre.",
+    ),
+    "trained-by-topic": (
+        StatsTrainedTopicSerializer,
+        True,
+        "People who completed a training programme in the period, by topic.",
+    ),
 }
 
 
@@ -307,4 +331,4 @@ def _build_view(figure: str) -> type[StatsApi]:
     return extend_schema_view(get=schema)(view)
 
 
-STATS_VIEWS: dict[str, type[StatsApi]] = {figure: _build_view(figure) for figure in stats.FIGURES}
+STATS_VIEWS: dict[str, type[StatsApi]] = {figure: _build_view(figure) for figure in stats.ALL_FIGURES}

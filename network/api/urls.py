@@ -16,6 +16,8 @@ router.register("certifications", views.CertificationViewSet, basename="certific
 router.register("self-assessments", views.SelfAssessmentViewSet, basename="self-assessment")
 router.register("centre-reports", views.CentreReportViewSet, basename="centre-report")
 router.register("network-reports", views.NetworkReportViewSet, basename="network-report")
+router.register("trainings", views.TrainingProgrammeViewSet, basename="training")
+router.register("training-enrolments", views.TrainingEnrolmentViewSet, basename="training-enrolment")
 
 app_name = "network-api"
 

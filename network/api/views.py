@@ -5,6 +5,7 @@ through the services (a refusal is a 400 with fields, a forbidden write a 403, a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from centres.api.serializers import ConflictSerializer, VersionInputSerializer
 from network import permissions as network_permissions
 from network import selectors, services
 from network.api import serializers as s
@@ -30,6 +32,8 @@ from network.filters import (
     MembershipFilter,
     PracticeManageFilter,
     SelfAssessmentFilter,
+    TrainingEnrolmentFilter,
+    TrainingProgrammeFilter,
 )
 from network.models import (
     CentreReport,
@@ -44,6 +48,9 @@ from network.models import (
     NetworkReport,
     NetworkReportStatus,
     SelfAssessment,
+    TrainingEnrolment,
+    TrainingProgramme,
+    TrainingSession,
 )
 from network.reports import centre as centre_reports
 from network.reports import network as network_reports
@@ -537,3 +544,171 @@ class NetworkReportViewSet(_NetworkViewSet):
         )
         complete = report.status == NetworkReportStatus.COMPLETE
         return self._output(report, status.HTTP_200_OK if complete else status.HTTP_202_ACCEPTED)
+
+
+# --- Animators' training ----------------------------------------------------------------
+
+TRAINING_CONFLICT = OpenApiResponse(
+    ConflictSerializer, description="Someone else changed the record since you read it; nothing was saved."
+)
+DELETE_VERSION = OpenApiParameter(
+    "version",
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        'The version of the record you read (required: here or as `{"version": N}` in a JSON body). '
+        "A stale version is refused with 409 and nothing is deleted."
+    ),
+)
+SESSION_ID = OpenApiParameter("session_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def _version_to_delete(request: Request) -> int:
+    """A DELETE names the version it was read at: ``?version=N`` or a JSON body."""
+    body = request.data if isinstance(request.data, Mapping) else {}
+    raw = request.query_params.get("version", body.get("version"))
+    data = VersionInputSerializer(data={} if raw is None else {"version": raw})
+    data.is_valid(raise_exception=True)
+    version: int = data.validated_data["version"]
+    return version
+
+
+class TrainingProgrammeViewSet(_NetworkViewSet):
+    """Training programmes for the centres' staff and volunteers, with their sessions. The
+    animator and city staff run them (programmes, ``sessions/``, ``attendance/``); the
+    network's participants read them. People enrolled are ``training-enrolments``."""
+
+    serializer_class = s.TrainingProgrammeSerializer
+    filterset_class = TrainingProgrammeFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"[0-9]+"
+    input_serializers = {
+        "create": s.TrainingProgrammeInputSerializer,
+        "partial_update": s.TrainingProgrammeUpdateSerializer,
+        "session_create": s.TrainingSessionInputSerializer,
+        "session_update": s.TrainingSessionUpdateSerializer,
+        "attendance": s.TrainingAttendanceInputSerializer,
+    }
+
+    def get_queryset(self) -> QuerySet[TrainingProgramme]:
+        return selectors.training_programme_list(user=self.request.user).prefetch_related(
+            selectors.sessions_ordered()
+        )
+
+    def _session(self, programme: TrainingProgramme, session_id: str) -> TrainingSession:
+        return selectors.training_session_get(user=self.request.user, pk=int(session_id), programme=programme)
+
+    @extend_schema(request=s.TrainingProgrammeInputSerializer, responses={201: s.TrainingProgrammeSerializer})
+    def create(self, request: Request) -> Response:
+        programme = services.training_programme_create(
+            actor=request.user, **self._input(s.TrainingProgrammeInputSerializer)
+        )
+        return self._output(programme, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.TrainingProgrammeUpdateSerializer,
+        responses={200: s.TrainingProgrammeSerializer, 409: TRAINING_CONFLICT},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        fields = self._input(s.TrainingProgrammeUpdateSerializer)
+        services.training_programme_update(
+            programme=programme, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return self._output(programme)
+
+    @extend_schema(parameters=[DELETE_VERSION], responses={204: None, 409: TRAINING_CONFLICT})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete a programme nobody has attended yet, with its sessions and enrolments."""
+        programme = self.get_object()
+        services.training_programme_delete(
+            programme=programme, actor=request.user, expected_version=_version_to_delete(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.TrainingSessionInputSerializer, responses={201: s.TrainingSessionSerializer})
+    @action(detail=True, methods=["post"], url_path="sessions")
+    def session_create(self, request: Request, pk: str | None = None) -> Response:
+        """Add a session or consultation within the programme's dates."""
+        programme = self.get_object()
+        session = services.training_session_create(
+            programme=programme, actor=request.user, **self._input(s.TrainingSessionInputSerializer)
+        )
+        return Response(s.TrainingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[SESSION_ID],
+        request=s.TrainingSessionUpdateSerializer,
+        responses={200: s.TrainingSessionSerializer, 409: TRAINING_CONFLICT},
+    )
+    @action(detail=True, methods=["patch"], url_path=r"sessions/(?P<session_id>[0-9]+)")
+    def session_update(self, request: Request, pk: str | None = None, session_id: str = "") -> Response:
+        """Change a session (one whose attendance is recorded cannot move to the future)."""
+        session = self._session(self.get_object(), session_id)
+        fields = self._input(s.TrainingSessionUpdateSerializer)
+        updated = services.training_session_update(
+            session=session, actor=request.user, expected_version=fields.pop("version"), **fields
+        )
+        return Response(s.TrainingSessionSerializer(updated).data)
+
+    @extend_schema(
+        parameters=[SESSION_ID, DELETE_VERSION], request=None, responses={204: None, 409: TRAINING_CONFLICT}
+    )
+    @session_update.mapping.delete
+    def session_delete(self, request: Request, pk: str | None = None, session_id: str = "") -> Response:
+        """Delete a session nobody attended."""
+        session = self._session(self.get_object(), session_id)
+        services.training_session_delete(
+            session=session, actor=request.user, expected_version=_version_to_delete(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[SESSION_ID],
+        request=s.TrainingAttendanceInputSerializer,
+        responses={200: s.TrainingAttendanceSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"sessions/(?P<session_id>[0-9]+)/attendance")
+    def attendance(self, request: Request, pk: str | None = None, session_id: str = "") -> Response:
+        """Record who was at a session that has begun: the enrolments listed in ``present``
+        were there, every other enrolment of the programme was not. Repeating it changes
+        nothing; completion of the programme follows."""
+        session = self._session(self.get_object(), session_id)
+        rows = services.training_attendance_record(
+            session=session,
+            actor=request.user,
+            present=self._input(s.TrainingAttendanceInputSerializer)["present"],
+        )
+        return Response(s.TrainingAttendanceSerializer(rows, many=True).data)
+
+
+class TrainingEnrolmentViewSet(_NetworkViewSet):
+    """People enrolled in training programmes, with the hours they attended and whether
+    they completed. An operator sees and enrols the people of their centres (``POST``) and
+    withdraws them until they have attended (``DELETE``); the animator and city staff see
+    everyone (names only); others see nobody."""
+
+    serializer_class = s.TrainingEnrolmentSerializer
+    filterset_class = TrainingEnrolmentFilter
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    lookup_value_regex = r"[0-9]+"
+    input_serializers = {"create": s.TrainingEnrolmentInputSerializer}
+
+    def get_queryset(self) -> QuerySet[TrainingEnrolment]:
+        return selectors.training_enrolment_list(user=self.request.user)
+
+    @extend_schema(request=s.TrainingEnrolmentInputSerializer, responses={201: s.TrainingEnrolmentSerializer})
+    def create(self, request: Request) -> Response:
+        fields = self._input(s.TrainingEnrolmentInputSerializer)
+        programme = fields.pop("programme")
+        if not network_permissions.visible_programmes(request.user).filter(pk=programme.pk).exists():
+            raise ValidationError({"programme": [_("No such training programme.")]})
+        enrolment = services.training_enrol(programme=programme, actor=request.user, **fields)
+        return self._output(enrolment, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Withdraw the person from the programme (refused once they attended a session)."""
+        services.training_enrolment_withdraw(enrolment=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

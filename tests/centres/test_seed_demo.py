@@ -46,7 +46,7 @@ User = get_user_model()
 
 # What every centre has and does, at every scale.
 PER_CENTRE = {
-    "resources": 8,  # 5 material, 3 immaterial
+    "resources": 8,  # 5 material, 3 immaterial, besides the competences of completed training
     "groups": 4,
     "volunteers": 6,
     "activities": 74,  # 48 one-off + 2 weekly series of 13
@@ -84,7 +84,7 @@ def counts() -> dict[str, int]:
         "terms": OperatorTerm.objects.count(),
         "memberships": Membership.objects.count(),
         "users": User.objects.count(),
-        "resources": Resource.objects.count(),
+        "resources": Resource.objects.filter(training_competences__isnull=True).count(),
         "groups": Group.objects.count(),
         "volunteers": Volunteer.objects.count(),
         "activities": Activity.objects.count(),
@@ -330,9 +330,11 @@ def test_scale_must_be_positive():
 
 
 def per_centre(model: type, **filters: object) -> dict[str, int]:
-    return dict(
-        Counter(model.objects.filter(**filters).values_list("centre__slug", flat=True))  # type: ignore[attr-defined]
-    )
+    records = model.objects.filter(**filters)  # type: ignore[attr-defined]
+    if model is Resource:
+        # Competences gained in the network's training (network.demo_training) come on top.
+        records = records.filter(training_competences__isnull=True)
+    return dict(Counter(records.values_list("centre__slug", flat=True)))
 
 
 def next_monday() -> date:

@@ -9,10 +9,11 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from centres.models import OperatorTerm
+from centres.models import OperatorTerm, Project, ProjectStatus
 from diagnosis.models import DiagnosisStatus
 from network import reminders
 from network.models import CentreReport, CentreReportKind, CentreReportStatus, ReminderSent
+from tests.centres.project_factories import ProjectFactory
 from tests.diagnosis.factories import DiagnosisFactory
 from tests.network.factories import CertificationFactory
 from tests.partnerships.factories import PartnershipFactory
@@ -151,3 +152,65 @@ def test_the_digest_task_runs_the_service(events: dict[str, Any]) -> None:
     from network.tasks import reminder_digest_task
 
     assert reminder_digest_task.run(TODAY.isoformat()) == 2
+
+
+# --- Project applications awaiting the funder's decision ------------------------------------
+
+
+def _application(centre: Any, *, decision_date: date, status: str = ProjectStatus.APPLICATION) -> Project:
+    project: Project = ProjectFactory(
+        centre=centre, title="Zielony dziedziniec", status=status, decision_date=decision_date
+    )
+    return project
+
+
+def test_an_application_due_within_seven_days_is_reminded_once(
+    centre_a: Any, operator_a: Any, operator_b: Any, city_staff: Any, english: Any
+) -> None:
+    project = _application(centre_a, decision_date=TODAY + timedelta(days=7))
+
+    assert reminders.reminder_send_digests(on=TODAY) == 1
+    [message] = mail.outbox
+    assert message.to == ["operator-a@example.org"]
+    assert _titles()[reminders.Kind.PROJECT_DECISION] in message.body
+    assert "Zielony dziedziniec" in message.body
+    assert message.body.count("\n- ") == 1
+    assert list(ReminderSent.objects.values_list("user__username", "event_key")) == [
+        ("operator-a", f"project-decision:{project.pk}:2026-05-17")
+    ]
+    mail.outbox.clear()
+
+    # the same event is not reminded again, on that day or later, overdue or not
+    assert reminders.reminder_send_digests(on=TODAY) == 0
+    assert reminders.reminder_send_digests(on=TODAY + timedelta(days=10)) == 0
+    assert mail.outbox == []
+
+
+def test_a_new_decision_date_is_a_new_event(centre_a: Any, operator_a: Any, english: Any) -> None:
+    project = _application(centre_a, decision_date=TODAY + timedelta(days=2))
+    reminders.reminder_send_digests(on=TODAY)
+    mail.outbox.clear()
+    Project.objects.filter(pk=project.pk).update(decision_date=TODAY + timedelta(days=5))
+
+    assert reminders.reminder_send_digests(on=TODAY) == 1
+    assert ReminderSent.objects.filter(user=operator_a).count() == 2
+
+
+def test_an_overdue_application_says_the_decision_was_expected(centre_a: Any, operator_a: Any) -> None:
+    _application(centre_a, decision_date=TODAY - timedelta(days=3))
+
+    with translation.override("en"):
+        events = reminders.reminder_events(on=TODAY)
+
+    assert [event.text for event in events[operator_a.pk]] == [
+        "CAL Szczepin: the decision on the application “Zielony dziedziniec” was expected on May 7, 2026."
+    ]
+
+
+def test_later_decisions_and_other_statuses_remind_nothing(centre_a: Any, operator_a: Any) -> None:
+    _application(centre_a, decision_date=TODAY + timedelta(days=8))
+    _application(centre_a, decision_date=TODAY, status=ProjectStatus.GRANTED)
+    _application(centre_a, decision_date=TODAY - timedelta(days=1), status=ProjectStatus.REJECTED)
+
+    assert reminders.reminder_send_digests(on=TODAY) == 0
+    assert ReminderSent.objects.count() == 0
