@@ -72,7 +72,7 @@ def test_animator_filters_the_dashboard_to_a_district_and_downloads_a_chart(
         ["Networking", "1", "12"],
     ]
     # And every chart is drawn beside its table (Chart.js from static/vendor), the map too
-    expect(page.locator(".dashboard-chart.is-drawn")).to_have_count(7)
+    expect(page.locator(".dashboard-chart.is-drawn")).to_have_count(8)
     expect(page.locator("#dashboard-map.leaflet-container")).to_be_visible()
 
     # When they download the CSV of the chart of activities by CAL method
