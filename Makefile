@@ -106,6 +106,8 @@ audit: install browser
 		--no-deps --disable-pip && $(PY) scripts/audit_dependencies.py; }
 	@echo "== Accessibility: axe-core in chromium, every page, pl and en"
 	@$(call TIMED,accessibility) CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m audit tests/audit/test_accessibility.py
+	@echo "== Redis down: every page, and the actions that reach Redis, with the cache and broker unreachable"
+	@$(call TIMED,Redis down) $(BIN)/pytest -m audit tests/audit/test_redis_down.py
 	@echo "== API fuzzing: schemathesis as city staff and as an operator"
 	@$(call TIMED,API fuzzing) $(BIN)/pytest -m audit tests/audit/test_api_fuzz.py
 
