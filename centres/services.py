@@ -426,10 +426,13 @@ def activity_update(
     new_partner_kind: str = "",
     **fields: Any,
 ) -> Activity:
-    """Change one activity; in a series, only this occurrence changes."""
+    """Change one activity; in a series, only this occurrence changes. An activity carried
+    out under a project stays within the project's period."""
     updated = _record_update(
         activity, actor=actor, expected_version=expected_version, fields=fields, allowed=ACTIVITY_FIELDS
     )
+    if "start" in fields:
+        _check_activity_in_projects(updated)
     if new_partner_name.strip():
         current = list(updated.partners.all()) if partners is None else partners
         partners = _with_new_partner(
@@ -652,6 +655,31 @@ def _check_project_activities(project: Project, activities: Iterable[Activity]) 
             )
     if problems:
         raise ValidationError({"activities": problems})
+
+
+def _check_activity_in_projects(activity: Activity) -> None:
+    """A linked activity moved outside a project's period is refused (the change rolls back)."""
+    held_on = timezone.localtime(activity.start).date()
+    outside = [
+        project
+        for project in Project.objects.filter(activity_links__activity=activity).order_by("starts_on", "pk")
+        if not project.starts_on <= held_on <= project.ends_on
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "start": _(
+                    "The activity is carried out under the project “%(title)s” and must be held within "
+                    "its period (%(start)s – %(end)s); unlink it from the project first."
+                )
+                % {
+                    "title": outside[0].title,
+                    "start": outside[0].starts_on.isoformat(),
+                    "end": outside[0].ends_on.isoformat(),
+                }
+            },
+            code="outside_project_period",
+        )
 
 
 def _set_project_links(

@@ -320,6 +320,43 @@ def test_a_new_period_must_still_hold_the_linked_activities(operator_a, centre_a
     assert (updated.starts_on, list(updated.activities.all())) == (date(2026, 5, 1), [])
 
 
+def test_a_linked_activity_cannot_be_moved_outside_the_project_period(operator_a, centre_a):
+    april = factories.ActivityFactory(
+        centre=centre_a,
+        start=local(date(2026, 4, 2)),
+        end=local(date(2026, 4, 2), hour=19),
+        title="Kwiecień",
+    )
+    services.project_create(centre=centre_a, actor=operator_a, activities=[april], **project_fields())
+
+    with pytest.raises(ValidationError) as exc:
+        services.activity_update(
+            activity=april,
+            actor=operator_a,
+            expected_version=april.version,
+            start=local(date(2026, 11, 5)),
+            end=local(date(2026, 11, 5), hour=19),
+        )
+
+    assert errors_of(exc) == {
+        "start": [
+            "The activity is carried out under the project “Zielone podwórko” and must be held within "
+            "its period (2026-03-01 – 2026-10-31); unlink it from the project first."
+        ]
+    }
+    april.refresh_from_db()
+    assert april.start == local(date(2026, 4, 2))  # nothing half-saved
+    # Within the period it moves freely.
+    moved = services.activity_update(
+        activity=april,
+        actor=operator_a,
+        expected_version=april.version,
+        start=local(date(2026, 10, 30)),
+        end=local(date(2026, 10, 30), hour=19),
+    )
+    assert moved.start == local(date(2026, 10, 30))
+
+
 # --- Projects: who may write, and optimistic locking ----------------------------------------------
 
 
