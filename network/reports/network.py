@@ -71,6 +71,8 @@ FIGURE_ORDER = (
     "needs",
     "certificates-expiring",
     "self-assessment",
+    "trained-by-topic",
+    "trained-by-centre",
     "centres",
     "osiedla",
 )
@@ -373,7 +375,7 @@ def report_figures(f: stats.StatsFilter, *, progress: Any = None) -> dict[str, A
     results: dict[str, Any] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for index, slug in enumerate(FIGURE_ORDER, start=1):
-            figure = stats.FIGURES[slug]
+            figure = stats.ALL_FIGURES[slug]
             result = figure.compute(f)
             results[slug] = result
             tables.append(_table_json(figure.table(result)))

@@ -219,3 +219,19 @@ def test_the_demo_has_three_programmes_completions_and_a_competence():
     running = TrainingProgramme.objects.get(title="Diagnoza potrzeb i zasobów osiedla")
     assert set(running.enrolments.values_list("centre__slug", flat=True)) == {"cal-gajowice", "cal-szczepin"}
     assert running.sessions.filter(attendances__isnull=False).distinct().count() == 2
+
+
+def test_the_monthly_network_report_holds_the_training_figures(trained):
+    from network.models import NetworkReport
+    from network.reports import network as network_reports
+
+    # March 2026: V1 and operator-a (both of Szczepin) completed the animation programme.
+    report = NetworkReport.objects.create(period_start=date(2026, 3, 1), period_end=date(2026, 3, 31))
+    assert network_reports.network_report_build(report_id=report.pk) is True
+
+    report.refresh_from_db()
+    tables = {table["figure"]: table for table in report.figures["tables"]}
+    assert tables["trained-by-centre"]["rows"] == [["CAL Szczepin", 2, 2]]
+    # Polish, the portal's language: every topic listed, animation first.
+    assert tables["trained-by-topic"]["rows"][0][1:] == [2, 1]
+    assert 'id="report-trained-by-topic"' in report.html
