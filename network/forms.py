@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.forms import DateOnlyInput, DateTimeLocalInput
@@ -34,6 +37,7 @@ from network.services import (
     TRAINING_PROGRAMME_FIELDS,
     TRAINING_SESSION_FIELDS,
 )
+from network.stats import add_months, month_start
 
 
 class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -369,3 +373,63 @@ class TrainingAttendanceForm(forms.Form):
         field.choices = [
             (enrolment.pk, f"{enrolment.person_name} ({enrolment.centre.name})") for enrolment in enrolments
         ]
+
+
+# --- Reports: a centre report's narrative and budget, a network report on demand --------------
+
+
+class CentreReportForm(forms.Form):
+    """The narrative of a report (the statutory form's Parts I and III)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    results = forms.CharField(
+        label=_("Results achieved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The results with numbers, and how they were measured (e.g. attendance lists)."),
+    )
+    actions = forms.CharField(
+        label=_("Actions carried out"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    deviations = forms.CharField(
+        label=_("Deviations from the plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done differently from the plan, and why."),
+    )
+    additional_info = forms.CharField(
+        label=_("Additional information"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class BudgetLineForm(forms.Form):
+    name = forms.CharField(label=_("Cost"), required=False, max_length=200)
+    granted = forms.DecimalField(
+        label=_("Grant (zł)"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    spent = forms.DecimalField(
+        label=_("Grant spent (zł)"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    own = forms.DecimalField(
+        label=_("Own contribution (zł)"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    in_kind = forms.DecimalField(
+        label=_("In-kind contribution (zł)"),
+        required=False,
+        min_value=Decimal(0),
+        decimal_places=2,
+    )
+
+
+BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=2, max_num=50, validate_max=True)
+
+
+class NetworkReportRequestForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def initial_period(cls) -> dict[str, date]:
+        """The last closed month."""
+        start = add_months(month_start(timezone.localdate()), -1)
+        return {"start": start, "end": add_months(start, 1) - timedelta(days=1)}

@@ -3,70 +3,20 @@ the narrative and submits, and its PDF and XLSX. City staff review in the admin.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
 
 from centres import selectors as centre_selectors
 from centres.services import ConflictError
 from centres.views.workspace import centre_page
+from network.forms import BudgetFormSet, CentreReportForm
 from network.models import CentreReport, CentreReportKind, CentreReportStatus
 from network.reports import centre as reports
 from network.reports import centre_exports
-
-
-class CentreReportForm(forms.Form):
-    """The narrative of a report (the statutory form's Parts I and III)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    results = forms.CharField(
-        label=gettext_lazy("Results achieved"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=gettext_lazy(
-            "The results with numbers, and how they were measured (e.g. attendance lists)."
-        ),
-    )
-    actions = forms.CharField(
-        label=gettext_lazy("Actions carried out"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    deviations = forms.CharField(
-        label=gettext_lazy("Deviations from the plan"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("What was done differently from the plan, and why."),
-    )
-    additional_info = forms.CharField(
-        label=gettext_lazy("Additional information"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-class BudgetLineForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Cost"), required=False, max_length=200)
-    granted = forms.DecimalField(
-        label=gettext_lazy("Grant (zł)"), required=False, min_value=Decimal(0), decimal_places=2
-    )
-    spent = forms.DecimalField(
-        label=gettext_lazy("Grant spent (zł)"), required=False, min_value=Decimal(0), decimal_places=2
-    )
-    own = forms.DecimalField(
-        label=gettext_lazy("Own contribution (zł)"), required=False, min_value=Decimal(0), decimal_places=2
-    )
-    in_kind = forms.DecimalField(
-        label=gettext_lazy("In-kind contribution (zł)"),
-        required=False,
-        min_value=Decimal(0),
-        decimal_places=2,
-    )
-
-
-BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=2, max_num=50, validate_max=True)
 
 
 def _get(request: HttpRequest, pk: int) -> CentreReport:

@@ -7,34 +7,18 @@ build one on demand. Anyone else signed in gets a 404, an anonymous visitor the 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from network.forms import NetworkReportRequestForm
 from network.models import NetworkReport, NetworkReportStatus
 from network.reports import network as network_reports
-from network.stats import add_months, month_start
 from network.views.common import add_service_error
-
-
-class NetworkReportRequestForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    @classmethod
-    def initial_period(cls) -> dict[str, date]:
-        """The last closed month."""
-        start = add_months(month_start(timezone.localdate()), -1)
-        return {"start": start, "end": add_months(start, 1) - timedelta(days=1)}
 
 
 def _guard(request: HttpRequest) -> HttpResponse | None:
