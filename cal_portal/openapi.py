@@ -57,7 +57,10 @@ DESCRIPTIONS = {
     "401": "Not authenticated: the token is missing, wrong or expired.",
     "403": "Not allowed for this user.",
     "404": "No such object (or not one this user may see), or no such page.",
+    "429": "Too many requests from this address: wait a minute and try again.",
 }
+# A view marks a throttled operation with ``@extend_schema(extensions={THROTTLED: True})``.
+THROTTLED = "x-throttled"
 
 
 def _model_field_may_be_blank(field: serializers.Field[Any, Any, Any, Any]) -> bool:
@@ -100,6 +103,8 @@ def _error_codes(path: str, method: str, operation: dict[str, Any]) -> list[str]
     # DRF answers 404 to ?format= naming no renderer of the view, and to a page past the end.
     if "{" in path or any(p.get("name") in ("page", api_settings.URL_FORMAT_OVERRIDE) for p in in_query):
         codes.append("404")
+    if operation.get(THROTTLED):
+        codes.append("429")
     return codes
 
 
@@ -113,7 +118,9 @@ def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str,
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for code in _error_codes(path, method, operation):
+            codes = _error_codes(path, method, operation)
+            operation.pop(THROTTLED, None)
+            for code in codes:
                 component = FIELD_ERRORS if code == "400" else ERROR
                 responses.setdefault(
                     code,

@@ -15,8 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from cal_portal.openapi import THROTTLED
 from centres import access, selectors, services
 from centres.api import serializers as s
 from centres.filters import (
@@ -197,9 +199,16 @@ class MeApi(APIView):
 
 
 class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for an API token (send it as ``Authorization: Token …``)."""
+    """Exchange a username and password for an API token (send it as ``Authorization: Token …``).
+    Guessing passwords is slowed down: 10 attempts a minute per address (``token`` rate)."""
 
+    # ObtainAuthToken turns throttling off (throttle_classes = ()); it is turned back on here.
+    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    @extend_schema(extensions={THROTTLED: True})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
 
 
 # --- What a centre has and does: resources, activities, volunteers, groups ----------------

@@ -69,6 +69,17 @@ def test_token_from_username_and_password_authenticates_me(api_client, operator_
     }
 
 
+def test_guessing_token_passwords_is_throttled_per_address(api_client, operator_a):
+    wrong = {"username": "operator-a", "password": "wrong"}
+    statuses = [api_client.post("/api/v1/auth/token/", wrong, format="json").status_code for _ in range(11)]
+
+    assert statuses == [400] * 10 + [429]
+    # The right password does not get through either until the minute has passed.
+    right = {"username": "operator-a", "password": PASSWORD}
+    assert api_client.post("/api/v1/auth/token/", right, format="json").status_code == 429
+    assert Token.objects.count() == 0
+
+
 def test_token_with_a_wrong_password_is_refused(api_client, operator_a):
     response = api_client.post(
         "/api/v1/auth/token/", {"username": "operator-a", "password": "wrong"}, format="json"
