@@ -3,7 +3,6 @@ Never personal data."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from cal_portal.spreadsheet import csv_text
 from centres.models import AGE_BANDS, Activity, Centre, Effect, Osiedle
 
 CSV_COLUMNS = (
@@ -74,14 +74,9 @@ def centre_row(centre: Centre, base_url: str) -> dict[str, Any]:
 
 
 def centres_csv(centres: Iterable[Centre], *, base_url: str) -> str:
-    """UTF-8 CSV (with BOM, so spreadsheet programs read Polish letters)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for centre in centres:
-        writer.writerow(centre_row(centre, base_url))
-    return buffer.getvalue()
+    """CSV for spreadsheets (cal_portal.spreadsheet): a header of column keys, a row per centre."""
+    rows = ([centre_row(centre, base_url)[column] for column in CSV_COLUMNS] for centre in centres)
+    return csv_text([CSV_COLUMNS, *rows])
 
 
 def centres_geojson(centres: Iterable[Centre], *, base_url: str) -> dict[str, Any]:
@@ -173,33 +168,23 @@ def activity_values(activity: Activity) -> dict[str, Cell]:
     }
 
 
-# A cell starting with one of these is run as a formula by spreadsheet programs
-# (CSV injection): such text gets a leading apostrophe, as OWASP advises.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value: Cell) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_START) else value
-    return str(value)
+    return value if isinstance(value, str) else str(value)
 
 
 def activities_csv(activities: Iterable[Activity]) -> str:
-    """UTF-8 CSV with a BOM (spreadsheet programs then read Polish letters), translated
-    headers and labels, local times as YYYY-MM-DD HH:MM, decimals with a dot."""
+    """CSV for spreadsheets (cal_portal.spreadsheet): translated headers and labels, local
+    times as YYYY-MM-DD HH:MM, decimals with a dot."""
     columns = activity_columns()
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([header for _key, header in columns])
+    rows = [[str(header) for _key, header in columns]]
     for activity in activities:
         values = activity_values(activity)
-        writer.writerow([_csv_cell(values[key]) for key, _header in columns])
-    return buffer.getvalue()
+        rows.append([_csv_cell(values[key]) for key, _header in columns])
+    return csv_text(rows)
 
 
 def activities_xlsx(activities: Iterable[Activity]) -> bytes:

@@ -10,7 +10,6 @@ link to the same table as CSV.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cal_portal.spreadsheet import csv_text
 from centres import access
 from centres.models import District
 from network import permissions as network_permissions
@@ -355,12 +355,11 @@ def _area_label(f: StatsFilter, form: StatsFilterForm) -> str:
     return ", ".join(parts) if parts else _("the whole network")
 
 
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
+def _csv_value(value: Any) -> Any:
+    """Dates as YYYY-MM-DD, labels as text; numbers stay numbers."""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return value if value is None or isinstance(value, int | float | Decimal) else str(value)
 
 
 @require_GET
@@ -383,10 +382,8 @@ def stats_csv(request: HttpRequest, figure: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{figure}_{f.start.isoformat()}_{f.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_heading(column.label) for column in table.columns])
-    for row in table.rows:
-        # The row's heading starts with a capital, as in the page's table.
-        writer.writerow([capfirst(_csv_value(row[0])), *(_csv_value(value) for value in row[1:])])
+    rows: list[list[Any]] = [[_heading(column.label) for column in table.columns]]
+    # The row's heading starts with a capital, as in the page's table.
+    rows += [[capfirst(_csv_value(row[0])), *(_csv_value(value) for value in row[1:])] for row in table.rows]
+    response.write(csv_text(rows))
     return response

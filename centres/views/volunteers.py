@@ -7,8 +7,6 @@ or a proxy cache. A volunteer's data can be exported (GDPR art. 15 and 20) and e
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cal_portal.spreadsheet import csv_text
 from centres import selectors, services
 from centres.filters import VolunteerFilter
 from centres.forms import VolunteerForm
@@ -173,7 +172,7 @@ def _cell(name: str, value: Any) -> str:
         text = str(LegalBasis(value).label)
     else:
         text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return text
 
 
 def _event_label(label: str) -> str:
@@ -189,24 +188,22 @@ def _event_label(label: str) -> str:
 def personal_data_csv(data: dict[str, Any]) -> str:
     """The export as a readable table: the record (field, value), then its history, each
     change of the record as the fields it changed (the first with all of them)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Field"), _("Value")])
-    writer.writerow([_label("centre"), _cell("centre", data["centre"]["name"])])
+    rows: list[list[Any]] = []
+    rows.append([_("Field"), _("Value")])
+    rows.append([_label("centre"), _cell("centre", data["centre"]["name"])])
     for name, value in data["volunteer"].items():
-        writer.writerow([_label(name), _cell(name, value)])
-    writer.writerow([])
-    writer.writerow([_("History: recorded at"), _("Event"), _("Field"), _("Value")])
+        rows.append([_label(name), _cell(name, value)])
+    rows.append([])
+    rows.append([_("History: recorded at"), _("Event"), _("Field"), _("Value")])
     previous: dict[str, Any] = {}
     for event in data["history"]:
         snapshot: dict[str, Any] = event["data"] or {}
         for name, value in snapshot.items():
             if name in previous and previous[name] == value:
                 continue
-            writer.writerow([event["at"], _event_label(event["event"]), _label(name), _cell(name, value)])
+            rows.append([event["at"], _event_label(event["event"]), _label(name), _cell(name, value)])
         previous = snapshot
-    # A byte order mark, so that spreadsheets read the file as UTF-8 (Polish letters).
-    return "\ufeff" + out.getvalue()
+    return csv_text(rows)
 
 
 @_private
