@@ -11,7 +11,7 @@ import pghistory.models
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -121,12 +121,36 @@ class OperatorTermInline(CityStaffAdminMixin, admin.TabularInline[OperatorTerm, 
     fields = ["organization", "start", "end", "agreement_number", "grant_amount", "competition_reference"]
 
 
+class CentreAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The centre with the osiedla it serves, a form field of its own: the many-to-many goes
+    through an audited model (CentreServedOsiedle), saved by the service with the centre."""
+
+    area_of_influence = forms.ModelMultipleChoiceField(
+        label=_("served osiedla"),
+        queryset=Osiedle.objects.order_by("name"),
+        required=False,
+        widget=FilteredSelectMultiple(_("served osiedla"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Centre
+        exclude = ["served_osiedla"]  # noqa: DJ006 - replaced by area_of_influence
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["area_of_influence"] = list(
+                self.instance.served_osiedla.values_list("pk", flat=True)
+            )
+
+
 @admin.register(Centre)
 class CentreAdmin(CityStaffAdminMixin, admin.ModelAdmin[Centre]):
+    form = CentreAdminForm
     list_display = ["name", "status", "primary_osiedle", "district", "street_address"]
     list_filter = ["status", "primary_osiedle__district", "primary_osiedle"]
     search_fields = ["name", "street_address", "slug"]
-    autocomplete_fields = ["primary_osiedle", "served_osiedla"]
+    autocomplete_fields = ["primary_osiedle"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["primary_osiedle"]
     inlines = [OperatorTermInline]
@@ -135,7 +159,7 @@ class CentreAdmin(CityStaffAdminMixin, admin.ModelAdmin[Centre]):
     fieldsets = [
         (None, {"fields": ["name", "slug", "status"]}),
         (_("Location"), {"fields": ["street_address", "postal_code", "city", "latitude", "longitude"]}),
-        (_("Area of influence"), {"fields": ["primary_osiedle", "served_osiedla", "area_m2"]}),
+        (_("Area of influence"), {"fields": ["primary_osiedle", "area_of_influence", "area_m2"]}),
         (
             _("Public profile"),
             {"fields": ["description", "opening_hours", "accessibility_notes", "email", "phone", "website"]},
@@ -148,8 +172,9 @@ class CentreAdmin(CityStaffAdminMixin, admin.ModelAdmin[Centre]):
         return obj.primary_osiedle.get_district_display()
 
     def save_model(self, request: HttpRequest, obj: Centre, form: Any, change: bool) -> None:
-        # served_osiedla are saved by save_related, after the centre exists.
-        services.centre_save(centre=obj, actor=request.user)
+        # The centre and the osiedla it serves, in one audited change.
+        served = form.cleaned_data["area_of_influence"]
+        services.centre_save(centre=obj, actor=request.user, served_osiedla=served)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is OperatorTerm:

@@ -186,8 +186,12 @@ class Centre(models.Model):
     primary_osiedle = models.ForeignKey(
         Osiedle, verbose_name=_("primary osiedle"), on_delete=models.PROTECT, related_name="primary_centres"
     )
-    served_osiedla = models.ManyToManyField(
-        Osiedle, verbose_name=_("served osiedla"), related_name="served_by_centres", blank=True
+    served_osiedla: models.ManyToManyField[Osiedle, CentreServedOsiedle] = models.ManyToManyField(
+        Osiedle,
+        verbose_name=_("served osiedla"),
+        related_name="served_by_centres",
+        blank=True,
+        through="CentreServedOsiedle",
     )
     area_m2 = models.PositiveIntegerField(_("area in m²"), null=True, blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
@@ -232,6 +236,30 @@ class Centre(models.Model):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+# The osiedla a centre serves (its area of influence) are part of its record: each one added or
+# removed is an event too, with the context (who, which action) of the change that made it.
+@pghistory.track(
+    pghistory.InsertEvent("served_osiedle.add"),
+    pghistory.DeleteEvent("served_osiedle.remove"),
+    obj_field=None,
+)
+class CentreServedOsiedle(models.Model):
+    """An osiedle in a centre's area of influence: the table Django created for the
+    many-to-many field, named as a model so that its changes are audited."""
+
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.CASCADE)
+    osiedle = models.ForeignKey(Osiedle, verbose_name=_("osiedle"), on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "centres_centre_served_osiedla"
+        unique_together = [("centre", "osiedle")]
+        verbose_name = _("served osiedle")
+        verbose_name_plural = _("served osiedla")
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} – {self.osiedle_id}"
 
 
 class DateRange(Func):

@@ -113,6 +113,49 @@ def test_admin_saves_a_centre_through_the_service(staff_client, centre_a):
     assert (centre_a.name, centre_a.status, centre_a.version) == ("CAL Szczepin Nowy", "zawieszony", 2)
 
 
+def test_admin_changes_the_served_osiedla_as_one_audited_change(staff_client, centre_a):
+    from centres.models import CentreServedOsiedleEvent, Osiedle
+
+    # Given centre A serves its primary osiedle only
+    primary = centre_a.primary_osiedle
+    centre_a.served_osiedla.set([primary])
+    other = Osiedle.objects.exclude(pk=primary.pk).order_by("name").first()
+    CentreServedOsiedleEvent.objects.all().delete()
+    data = {
+        "name": centre_a.name,
+        "slug": centre_a.slug,
+        "status": centre_a.status,
+        "street_address": centre_a.street_address,
+        "postal_code": centre_a.postal_code,
+        "city": centre_a.city,
+        "latitude": str(centre_a.latitude),
+        "longitude": str(centre_a.longitude),
+        "primary_osiedle": primary.pk,
+        "area_of_influence": [other.pk],
+        "terms-TOTAL_FORMS": "0",
+        "terms-INITIAL_FORMS": "0",
+        "terms-MIN_NUM_FORMS": "0",
+        "terms-MAX_NUM_FORMS": "1000",
+    }
+    assert other.pk not in [o.pk for o in centre_a.served_osiedla.all()]
+    page = staff_client.get(f"/admin/centres/centre/{centre_a.pk}/change/")
+    assert page.context["adminform"].form.initial["area_of_influence"] == [primary.pk]
+
+    # When city staff replace it with another osiedle
+    response = staff_client.post(f"/admin/centres/centre/{centre_a.pk}/change/", data)
+
+    # Then the centre serves the other one, and both changes are audited with who made them
+    assert response.status_code == 302
+    assert list(centre_a.served_osiedla.all()) == [other]
+    events = CentreServedOsiedleEvent.objects.order_by("pgh_id")
+    assert [(e.pgh_label, e.osiedle_id) for e in events] == [
+        ("served_osiedle.remove", primary.pk),
+        ("served_osiedle.add", other.pk),
+    ]
+    assert {e.pgh_context.metadata["action"] for e in events} == {"centre.save"}
+    assert {e.pgh_context.metadata["user"] for e in events} == {response.wsgi_request.user.pk}
+
+
 def _centre_form_with_term(centre, term_data):
     term = centre.terms.get()
     return {
