@@ -117,6 +117,13 @@ def can_edit_centre(user: UserLike, centre: Centre) -> bool:
     return is_city_staff(user) or centre.pk in _editable_centre_ids(user)
 
 
+def operator_staff(centre: Centre, on: date | None = None) -> QuerySet[User]:
+    """The active users who work for the organisation operating the centre under a term
+    current on ``on`` (today by default): the centre's staff."""
+    organizations = OperatorTerm.objects.filter(current_term_q(on), centre=centre).values("organization_id")
+    return User.objects.filter(is_active=True, memberships__organization_id__in=organizations).distinct()
+
+
 def visible_operator_terms(user: UserLike) -> QuerySet[OperatorTerm]:
     """Grant agreements: city staff, the animator and the standing team see all;
     an operator sees the terms of their own organisations."""

@@ -237,7 +237,7 @@ def _enrol(
     if volunteer is not None:
         name, role = "", TrainingRole.VOLUNTEER
     elif staff is not None:
-        name, role = staff.get_full_name().strip() or staff.get_username(), TrainingRole.STAFF
+        name, role = services.staff_name(staff), TrainingRole.STAFF
     else:
         raise DemoSeedError("an enrolment needs a volunteer or a staff member")
     enrolment = TrainingEnrolment(

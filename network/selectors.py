@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from centres import access
 from centres.access import UserLike
-from centres.models import Centre, OperatorTerm, Organization, Volunteer
+from centres.models import Centre, Organization, Volunteer
 from network import permissions, stats
 from network.filters import (
     AdoptionFilter,
@@ -445,14 +445,7 @@ def training_candidates(*, centre: Centre, programme: TrainingProgramme | None =
     volunteers = Volunteer.objects.filter(centre=centre, active=True, erased_at__isnull=True).order_by(
         "name", "pk"
     )
-    organizations = OperatorTerm.objects.filter(access.current_term_q(), centre=centre).values(
-        "organization_id"
-    )
-    staff = (
-        User.objects.filter(is_active=True, memberships__organization_id__in=organizations)
-        .distinct()
-        .order_by("last_name", "first_name", "username", "pk")
-    )
+    staff = access.operator_staff(centre).order_by("last_name", "first_name", "username", "pk")
     if programme is not None:
         enrolled = TrainingEnrolment.objects.filter(programme=programme)
         volunteers = volunteers.exclude(

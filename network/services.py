@@ -25,7 +25,6 @@ from centres import access
 from centres.access import UserLike
 from centres.models import (
     Centre,
-    OperatorTerm,
     Organization,
     Resource,
     ResourceCategory,
@@ -883,15 +882,9 @@ def training_session_delete(
     _training_completion_update(programme=programme, actor=actor)
 
 
-def _person_name(user: User) -> str:
+def staff_name(user: User) -> str:
+    """A staff member's name as the attendance list and the certificate show it."""
     return user.get_full_name().strip() or user.get_username()
-
-
-def is_operator_staff(*, user: User, centre: Centre, on: date | None = None) -> bool:
-    """The user works for the organisation that operates the centre under a current term."""
-    return OperatorTerm.objects.filter(
-        access.current_term_q(on), centre=centre, organization__memberships__user_id=user.pk
-    ).exists()
 
 
 def _enrolment_person(
@@ -915,15 +908,15 @@ def _enrolment_person(
             )
         return "volunteer", TrainingRole.VOLUNTEER, volunteer.name
     if staff is not None and volunteer is None:
-        if not staff.is_active or not is_operator_staff(user=staff, centre=centre):
+        if not access.operator_staff(centre).filter(pk=staff.pk).exists():
             raise ValidationError(
                 {
                     "staff": _("%(name)s does not work for the organisation that operates %(centre)s.")
-                    % {"name": _person_name(staff), "centre": centre}
+                    % {"name": staff_name(staff), "centre": centre}
                 },
                 code="not_operator_staff",
             )
-        return "staff", TrainingRole.STAFF, _person_name(staff)
+        return "staff", TrainingRole.STAFF, staff_name(staff)
     raise ValidationError(
         {"volunteer": _("Choose one person to enrol: a volunteer or a staff member.")}, code="one_person"
     )
