@@ -7,10 +7,8 @@ question (network.permissions.can_download_certificate)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,6 +19,7 @@ from network.selectors import current_animator, training_sessions_attended
 
 
 def _context(enrolment: TrainingEnrolment) -> dict[str, Any]:
+    """``enrolment`` as read by ``training_enrolment_get``, with its hours annotated."""
     programme = enrolment.programme
     sessions = training_sessions_attended(enrolment=enrolment)
     animator = current_animator()
@@ -30,8 +29,9 @@ def _context(enrolment: TrainingEnrolment) -> dict[str, Any]:
         "programme": programme,
         "topic": programme.get_topic_display(),
         "sessions": sessions,
-        "attended_hours": sum((session.hours for session in sessions), Decimal(0)),
-        "total_hours": programme.sessions.aggregate(total=Sum("hours"))["total"] or Decimal(0),
+        # Annotated by the selector that read the enrolment (network.selectors).
+        "attended_hours": enrolment.attended_hours,  # type: ignore[attr-defined]
+        "total_hours": enrolment.total_hours,  # type: ignore[attr-defined]
         "organiser": f"{network}, {animator.name}" if animator is not None else network,
         "place": (animator.city if animator is not None and animator.city else enrolment.centre.city),
         "issued_on": timezone.localdate(),
