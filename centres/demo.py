@@ -41,8 +41,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
+from cal_portal.text import polish_slug
 from centres import access, services
 from centres.models import (
     AGE_BANDS,
@@ -204,8 +204,8 @@ def synthetic_krs(index: int) -> str:
 
 
 def osiedle_slug(name: str) -> str:
-    """The slug rule of migration 0002 (slugify drops ``ł``, so it is spelt out first)."""
-    return slugify(name.replace("ł", "l").replace("Ł", "L"))
+    """The slug rule of migration 0002."""
+    return polish_slug(name)
 
 
 def osiedla_rows() -> list[tuple[str, str, str]]:
@@ -1232,10 +1232,6 @@ def resource_specs(centre_slug: str) -> list[dict[str, Any]]:
     return specs
 
 
-def _ascii(text: str) -> str:
-    return slugify(text.replace("ł", "l").replace("Ł", "L"))
-
-
 # --- Activities: dates, figures, partners -----------------------------------------------------
 
 
@@ -1464,7 +1460,7 @@ def centre_work(centre: Centre, *, near: Sequence[Organization], today: date, te
         volunteers.append(
             {
                 "name": f"{first} {surname}",
-                "email": f"{_ascii(first)}.{_ascii(surname)}@example.org",
+                "email": f"{polish_slug(first)}.{polish_slug(surname)}@example.org",
                 "phone": "",
                 "skills": ", ".join(rng.sample(catalogue.skills, 2)),
                 "notes": catalogue.volunteer_note,

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cal_portal.text import polish_slug
 from network.models import TrainingEnrolment
 from network.selectors import current_animator, training_sessions_attended
 
@@ -50,8 +50,7 @@ def certificate_pdf(enrolment: TrainingEnrolment) -> bytes:
 
 
 def _slug(text: str, length: int) -> str:
-    # "ł" has no ASCII decomposition: slugify would drop it ("Szkoła" -> "szkoa").
-    return slugify(text.replace("ł", "l").replace("Ł", "L"))[:length].strip("-")
+    return polish_slug(text)[:length].strip("-")
 
 
 def file_name(enrolment: TrainingEnrolment) -> str:
