@@ -34,6 +34,7 @@ from django.utils.translation import pgettext_lazy
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from cal_portal.text import day_text
 from centres.models import CalMethod, Centre, DateRange, Effect, IdRange, Organization, VersionedModel
 
 # Attachments of good practices and consultation documents: documents and pictures only.
@@ -57,10 +58,6 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 CERTIFICATE_YEARS = 5
 
 TWO_ANIMATORS = "two_animators"
-
-
-def _date(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 def validate_attachment_size(value: FieldFile) -> None:
@@ -179,7 +176,7 @@ class NetworkMembership(models.Model):
                 {
                     "left": ValidationError(
                         _("A member cannot leave before joining (joined on %(date)s).")
-                        % {"date": _date(self.joined)},
+                        % {"date": day_text(self.joined)},
                         code="left_before_joined",
                     )
                 }
@@ -367,13 +364,13 @@ class FollowUp(VersionedModel):
         ):
             errors["assignee"] = ValidationError(
                 _("%(organization)s was not a member of the network on the day of the meeting (%(date)s).")
-                % {"organization": self.assignee, "date": _date(meeting.date)},
+                % {"organization": self.assignee, "date": day_text(meeting.date)},
                 code="not_a_member",
             )
         if meeting is not None and self.due is not None and self.due < meeting.date:
             errors["due"] = ValidationError(
                 _("A task cannot be due before the meeting that agreed it (%(date)s).")
-                % {"date": _date(meeting.date)},
+                % {"date": day_text(meeting.date)},
                 code="due_before_meeting",
             )
         if errors:
@@ -685,13 +682,13 @@ class Certification(VersionedModel):
         applied = self.applied_on
         if applied is not None and self.visited_on is not None and self.visited_on < applied:
             errors["visited_on"] = ValidationError(
-                _("The visit cannot be before the application (%(date)s).") % {"date": _date(applied)},
+                _("The visit cannot be before the application (%(date)s).") % {"date": day_text(applied)},
                 code="before_application",
             )
         if applied is not None and self.granted_on is not None and self.granted_on < applied:
             errors["granted_on"] = ValidationError(
                 _("The certificate cannot be granted before the application (%(date)s).")
-                % {"date": _date(applied)},
+                % {"date": day_text(applied)},
                 code="before_application",
             )
         if self.status == CertificationStatus.GRANTED and self.granted_on is None:
@@ -714,7 +711,7 @@ class Certification(VersionedModel):
                         "A certificate is valid for five years, until %(date)s. "
                         "Explain another date in the decision note."
                     )
-                    % {"date": _date(expected)},
+                    % {"date": day_text(expected)},
                     code="not_five_years",
                 )
             elif self.valid_until <= self.granted_on:
@@ -1107,7 +1104,7 @@ class NetworkReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_date(self.period_start)} – {_date(self.period_end)}"
+        return f"{day_text(self.period_start)} – {day_text(self.period_end)}"
 
     def get_absolute_url(self) -> str:
         return reverse("network:network-report-detail", kwargs={"pk": self.pk})
@@ -1319,7 +1316,7 @@ class TrainingSession(VersionedModel):
                 {
                     "starts_at": ValidationError(
                         _("The session must take place within the programme's dates (%(start)s – %(end)s).")
-                        % {"start": _date(programme.starts_on), "end": _date(programme.ends_on)},
+                        % {"start": day_text(programme.starts_on), "end": day_text(programme.ends_on)},
                         code="outside_programme",
                     )
                 }

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cal_portal.text import day_text
 from centres import access
 from centres.access import UserLike
 from centres.models import (
@@ -84,10 +85,6 @@ SELF_ASSESSMENT_FIELDS = tuple(
 )
 
 _M = TypeVar("_M", bound=models.Model)
-
-
-def _day(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 def _set_fields(instance: models.Model, fields: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -199,7 +196,7 @@ def network_animator_change(
                 raise ValidationError(
                     {
                         "on": _("The change must be after %(date)s, when the current membership began.")
-                        % {"date": _day(membership.joined)}
+                        % {"date": day_text(membership.joined)}
                     },
                     code="before_membership",
                 )
@@ -246,7 +243,7 @@ def _check_attendees(kind: str, on: date | None, attendees: list[Organization]) 
         raise ValidationError(
             {
                 "attendees": _("Not members of the network on %(date)s: %(names)s.")
-                % {"date": _day(on), "names": ", ".join(sorted(outside))}
+                % {"date": day_text(on), "names": ", ".join(sorted(outside))}
             },
             code="not_a_member",
         )
@@ -280,7 +277,7 @@ def _validate_meeting(meeting: NetworkMeeting, attendees: list[Organization] | N
             errors.setdefault("date", []).append(
                 ValidationError(
                     _("A task of this meeting is due on %(date)s: the meeting cannot be later.")
-                    % {"date": _day(early.due)},
+                    % {"date": day_text(early.due)},
                     code="after_follow_up",
                 )
             )
@@ -492,7 +489,7 @@ def consultation_update(
         errors.setdefault("opens", []).append(
             ValidationError(
                 _("Answers were submitted on %(date)s: the consultation cannot open later.")
-                % {"date": _day(timezone.localdate(first))},
+                % {"date": day_text(timezone.localdate(first))},
                 code="after_responses",
             )
         )
@@ -509,13 +506,13 @@ def _check_open(consultation: Consultation) -> None:
     if today < consultation.opens:
         raise ValidationError(
             _("The consultation opens on %(date)s: answers are accepted from that day.")
-            % {"date": _day(consultation.opens)},
+            % {"date": day_text(consultation.opens)},
             code="not_open_yet",
         )
     if today > consultation.closes:
         raise ValidationError(
             _("The consultation closed on %(date)s: answers are no longer accepted.")
-            % {"date": _day(consultation.closes)},
+            % {"date": day_text(consultation.closes)},
             code="closed",
         )
 
@@ -661,7 +658,7 @@ def self_assessment_update(
     if locked.submitted:
         raise ValidationError(
             _("This self-assessment was submitted on %(date)s and can no longer be changed.")
-            % {"date": _day(timezone.localdate(locked.submitted_at)) if locked.submitted_at else "—"},
+            % {"date": day_text(timezone.localdate(locked.submitted_at)) if locked.submitted_at else "—"},
             code="submitted",
         )
     _set_fields(locked, fields, SELF_ASSESSMENT_FIELDS)
@@ -710,13 +707,13 @@ def _check_sessions_within(programme: TrainingProgramme) -> None:
     if first < programme.starts_on:
         errors["starts_on"] = ValidationError(
             _("A session of this programme takes place on %(date)s: the programme cannot start later.")
-            % {"date": _day(first)},
+            % {"date": day_text(first)},
             code="after_session",
         )
     if last > programme.ends_on:
         errors["ends_on"] = ValidationError(
             _("A session of this programme takes place on %(date)s: the programme cannot end earlier.")
-            % {"date": _day(last)},
+            % {"date": day_text(last)},
             code="before_session",
         )
     if errors:
@@ -940,7 +937,7 @@ def training_enrol(
         raise ValidationError(
             {
                 "programme": _("The programme ended on %(date)s: nobody can enrol in it any more.")
-                % {"date": _day(locked.ends_on)}
+                % {"date": day_text(locked.ends_on)}
             },
             code="finished",
         )
@@ -1099,7 +1096,11 @@ def _competence_resource_name(programme: TrainingProgramme) -> tuple[str, str]:
         name = f"{topic}: {programme.title}" if topic else programme.title
         description = _(
             "Gained in the training programme “%(title)s” of the CAL network (%(start)s – %(end)s)."
-        ) % {"title": programme.title, "start": _day(programme.starts_on), "end": _day(programme.ends_on)}
+        ) % {
+            "title": programme.title,
+            "start": day_text(programme.starts_on),
+            "end": day_text(programme.ends_on),
+        }
     max_length = Resource._meta.get_field("name").max_length or 200
     if len(name) > max_length:
         name = name[: max_length - 1] + "…"

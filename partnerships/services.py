@@ -14,9 +14,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cal_portal.text import day_text
 from centres import services as centre_services
 from centres.access import UserLike
 from centres.models import Centre, Organization, Osiedle
@@ -51,10 +51,6 @@ PARTNERSHIP_FIELDS = (
 )
 MEETING_FIELDS = ("date", "place", "agenda", "decisions", "minutes")
 PRIORITY_FIELDS = ("challenge", "osiedle", "status")
-
-
-def _day(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 def _check_partnership(actor: UserLike | None, partnership: Partnership) -> None:
@@ -184,7 +180,7 @@ def partnership_update(
                 errors.setdefault("founded_on", []).append(
                     ValidationError(
                         _("The partnership cannot be founded after its own records: %(reason)s.")
-                        % {"reason": reason % {"date": _day(limit)}},
+                        % {"reason": reason % {"date": day_text(limit)}},
                         code="after_records",
                     )
                 )
@@ -302,14 +298,14 @@ def partnership_phase_move(
             refuse(
                 "date",
                 _("A phase change cannot be dated before the partnership was founded (%(date)s).")
-                % {"date": _day(locked.founded_on)},
+                % {"date": day_text(locked.founded_on)},
                 "before_founding",
             )
         elif last is not None and on < last:
             refuse(
                 "date",
                 _("A phase change cannot be dated before the previous one (%(date)s).")
-                % {"date": _day(last)},
+                % {"date": day_text(last)},
                 "before_previous",
             )
     if errors:
@@ -408,13 +404,17 @@ def partnership_member_add(
         if existing.left is None:
             message = _("%(name)s is already a member of this partnership (since %(date)s).") % {
                 "name": organization.name,
-                "date": _day(existing.joined),
+                "date": day_text(existing.joined),
             }
         else:
             message = _(
                 "%(name)s was a member of this partnership from %(joined)s to %(left)s: "
                 "the periods cannot overlap."
-            ) % {"name": organization.name, "joined": _day(existing.joined), "left": _day(existing.left)}
+            ) % {
+                "name": organization.name,
+                "joined": day_text(existing.joined),
+                "left": day_text(existing.left),
+            }
         raise ValidationError({"organization": ValidationError(message, code="duplicate")})
     member.validate_constraints()
     try:
@@ -439,7 +439,7 @@ def partnership_member_leave(
         raise ValidationError(
             {
                 "left": _("%(name)s already left the partnership on %(date)s.")
-                % {"name": locked.organization.name, "date": _day(locked.left)}
+                % {"name": locked.organization.name, "date": day_text(locked.left)}
             },
             code="already_left",
         )
@@ -459,7 +459,7 @@ def partnership_member_leave(
         raise ValidationError(
             {
                 "left": _("%(name)s attended the meeting of %(date)s: it cannot have left before it.")
-                % {"name": locked.organization.name, "date": _day(later.date)}
+                % {"name": locked.organization.name, "date": day_text(later.date)}
             },
             code="attended_later",
         )

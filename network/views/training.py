@@ -8,7 +8,6 @@ people only; another operator's centre or enrolment is a 404 (network.permission
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cal_portal.text import day_text
 from centres import access
 from centres import selectors as centre_selectors
 from centres.models import Centre
@@ -80,10 +80,6 @@ def _programme(request: HttpRequest, pk: int) -> TrainingProgramme:
 
 def _session(request: HttpRequest, programme: TrainingProgramme, pk: int) -> TrainingSession:
     return selectors.training_session_get(user=request.user, pk=pk, programme=programme)
-
-
-def _day(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 def _session_label(session: TrainingSession) -> str:
@@ -266,7 +262,7 @@ def programme_delete(request: HttpRequest, trainingprogramme_pk: int) -> HttpRes
         submit=_("Delete the programme"),
         facts=[
             (_("Topic"), shown.get_topic_display()),
-            (_("Dates"), f"{_day(shown.starts_on)} – {_day(shown.ends_on)}"),
+            (_("Dates"), f"{day_text(shown.starts_on)} – {day_text(shown.ends_on)}"),
         ],
         cancel_url=reverse("network:training-detail", args=[programme.pk]),
         crumbs=[_list_crumb(), _programme_crumb(programme)],
@@ -298,7 +294,7 @@ def session_create(request: HttpRequest, trainingprogramme_pk: int) -> HttpRespo
         form=form,
         title=_("New session: %(title)s") % {"title": programme.title},
         intro=_("A session or consultation between %(start)s and %(end)s.")
-        % {"start": _day(programme.starts_on), "end": _day(programme.ends_on)},
+        % {"start": day_text(programme.starts_on), "end": day_text(programme.ends_on)},
         submit=_("Add the session"),
         cancel_url=reverse("network:training-detail", args=[programme.pk]),
         crumbs=[_list_crumb(), _programme_crumb(programme)],
@@ -514,7 +510,7 @@ def workspace_trainings(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(
                 request,
                 _("The programme “%(title)s” ended on %(date)s: nobody can enrol in it any more.")
-                % {"title": ended.title, "date": _day(ended.ends_on)},
+                % {"title": ended.title, "date": day_text(ended.ends_on)},
             )
             return redirect("network:workspace-trainings", slug=centre.slug)
         form = offer.form
