@@ -96,8 +96,13 @@ def _completed(animator: Any, programme: TrainingProgramme, *present: TrainingEn
     "url_name",
     [
         "network:training-list",
+        "network:training-create",
         "network:training-detail",
         "network:training-edit",
+        "network:training-delete",
+        "network:training-session-create",
+        "network:training-session-edit",
+        "network:training-session-delete",
         "network:training-attendance",
     ],
 )
@@ -105,9 +110,13 @@ def test_anonymous_visitors_are_sent_to_log_in(client, net, url_name):
     programme, _anna, _bartek = _programme_with_people(net)
     session = programme.sessions.first()
     kwargs: dict[str, int] = {}
-    if url_name != "network:training-list":
+    if url_name not in ("network:training-list", "network:training-create"):
         kwargs["trainingprogramme_pk"] = programme.pk
-    if url_name == "network:training-attendance":
+    if url_name in (
+        "network:training-attendance",
+        "network:training-session-edit",
+        "network:training-session-delete",
+    ):
         kwargs["trainingsession_pk"] = session.pk
 
     response = client.get(reverse(url_name, kwargs=kwargs))
